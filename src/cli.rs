@@ -1,0 +1,84 @@
+//! Command-line arguments. Each subcommand has its own `*Args` struct; this module only describes
+//! the arguments, the `cmd` modules act on them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diag::Lang;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sanwu",
+    version,
+    about = "把小区账本生成阳光三务公示网站 — turn residential compounds' ledgers into a static transparency website",
+    long_about = "把小区账本生成阳光三务公示网站 — turn residential compounds' ledgers into a static transparency website.\n\n\
+A portal is a folder with config.toml and one folder per compound under content/ \
+(compound.toml, fees.csv, revenue.csv, fund.csv, projects/, tenders/, notices/). \
+See docs/format.md for the format.\n\n\
+快速开始 / Quick start:\n  sanwu init my-portal     新建门户 / create a portal\n  cd my-portal\n  sanwu check              检查台账 / check the ledgers\n  sanwu build              生成网站到 public/ / build the site into public/",
+    after_help = "退出码 / exit codes: 0 成功/success, 1 台账有错误/the ledgers have errors, 2 无法运行/could not run (missing folder, unreadable file)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 生成网站 / Check the ledgers and build the site (nothing is published if there is an error)
+    Build(BuildArgs),
+    /// 检查台账，不生成网站 / Check the ledgers without writing anything
+    Check(CheckArgs),
+    /// 新建一个可运行的门户 / Create a working one-compound portal to start from
+    Init(InitArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PortalArgs {
+    /// 门户目录（含 config.toml）/ The portal folder, holding config.toml
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// 提示语言 / Language of messages (default: config.toml's `language`, else zh)
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// 输出目录 / Output folder (default: config.toml's `output_dir`, relative to the portal)
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// 只输出错误和警告 / Print only findings, no summary line
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// 供人阅读 / For people
+    Text,
+    /// 供程序读取 / For tools and CI
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// 输出格式 / Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// 新门户的目录 / Folder for the new portal (must not exist or be empty)
+    #[arg(default_value = "my-portal")]
+    pub dir: PathBuf,
+    /// 提示语言 / Language of messages
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}

@@ -1,0 +1,75 @@
+//! `sanwu build`: check every compound, render the site into a staging folder, and publish it to
+//! the output folder only if there was no error.
+
+use std::process::ExitCode;
+
+use crate::cli::BuildArgs;
+use crate::diag::{Diagnostics, Lang};
+use crate::error::Fatal;
+use crate::render::SiteRenderer;
+use crate::write::Staging;
+use crate::{load, pipeline};
+
+pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
+    let root = &args.portal.root;
+    let mut diags = Diagnostics::new();
+    let Some(portal) = load::open_portal(root, &mut diags)? else {
+        let lang = args.portal.lang.unwrap_or_default();
+        diags.finish(&Default::default());
+        super::report(&diags, lang, args.quiet);
+        return Ok(super::exit_code(&diags));
+    };
+    let lang = args.portal.lang.unwrap_or(portal.config.language);
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join(&portal.config.output_dir));
+    let content = root.join("content");
+    if let (Ok(out), Ok(content)) = (absolute(&output), absolute(&content))
+        && out.starts_with(&content)
+    {
+        return Err(Fatal::OutputInsideContent(output));
+    }
+    let renderer = SiteRenderer::new(root, &portal.config)?;
+    let staging = Staging::begin(&output)?;
+    let outcome = pipeline::run(
+        &portal,
+        Some(&pipeline::Output {
+            renderer: &renderer,
+            sink: &staging,
+        }),
+    )?;
+    diags.extend(outcome.diagnostics);
+    diags.finish(&portal.config.severity_overrides);
+    if diags.has_errors() {
+        drop(staging);
+        super::report(&diags, lang, args.quiet);
+        eprintln!("{}", not_published(lang, &output));
+        return Ok(super::exit_code(&diags));
+    }
+    renderer.render_portal(&outcome.summaries, &staging)?;
+    staging.commit()?;
+    super::report(&diags, lang, true);
+    if !args.quiet {
+        eprintln!("{}", published(lang, outcome.compounds, &output));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn absolute(path: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
+    std::path::absolute(path)
+}
+
+fn not_published(lang: Lang, output: &std::path::Path) -> String {
+    match lang {
+        Lang::Zh => format!("有错误，未发布；{} 保持原样。", output.display()),
+        Lang::En => format!("not published because of errors; {} was left as it was.", output.display()),
+    }
+}
+
+fn published(lang: Lang, compounds: usize, output: &std::path::Path) -> String {
+    match lang {
+        Lang::Zh => format!("已生成 {compounds} 个小区的公示网站：{}", output.display()),
+        Lang::En => format!("built the site of {compounds} compounds into {}", output.display()),
+    }
+}

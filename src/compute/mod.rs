@@ -1,0 +1,777 @@
+//! From validated books to the figures residents see: collection rates, revenue totals by year,
+//! category and destination, the fund's running balance, vote verdicts, tender savings, and the
+//! compound's headline figures. All arithmetic is on integer fen; ratios are integer basis points
+//! rounded half up. The result is plain data for the templates (`CompoundReport`) and a small
+//! summary for the portal's front page (`CompoundSummary`).
+
+pub mod fund;
+pub mod vote;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::ledger::CompoundBooks;
+use crate::ledger::amount::{Money, ratio_bp};
+use crate::ledger::compound::{Committee, FeeStandard, Management};
+use crate::ledger::fund::FundKind;
+use crate::ledger::notice::Notice;
+use crate::ledger::project::Project;
+use crate::ledger::tender::Tender;
+
+/// Dates on the site: 2024-05-01.
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn opt_day(d: Option<NaiveDate>) -> Option<String> {
+    d.map(day)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompoundReport {
+    pub slug: String,
+    pub name: String,
+    pub city: String,
+    pub district: String,
+    pub street: String,
+    pub community: String,
+    pub households: u32,
+    /// 0.01 ㎡.
+    pub floor_area: i64,
+    pub management: Management,
+    pub self_managed: bool,
+    pub property_company: String,
+    pub contact: String,
+    pub summary: String,
+    pub committee: Option<Committee>,
+    pub fee_standards: Vec<FeeStandard>,
+    pub fees: Option<FeesView>,
+    pub revenue: Option<RevenueView>,
+    pub fund: Option<FundView>,
+    pub projects: Vec<ProjectView>,
+    pub tenders: Vec<TenderView>,
+    /// Newest first.
+    pub notices: Vec<NoticeView>,
+    pub headline: Headline,
+}
+
+/// What the portal's front page needs of a compound, and no more (kept for every compound while
+/// the portal is built).
+#[derive(Debug, Clone, Serialize)]
+pub struct CompoundSummary {
+    pub slug: String,
+    pub name: String,
+    pub city: String,
+    pub district: String,
+    pub community: String,
+    pub households: u32,
+    pub management: Management,
+    pub self_managed: bool,
+    pub property_company: String,
+    pub headline: Headline,
+    pub latest_notices: Vec<NoticeLink>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Headline {
+    pub fee_rate: Option<RateFigure>,
+    pub revenue_net: Option<YearAmount>,
+    pub fund_balance: Option<DatedAmount>,
+    /// Sum of positive savings over all tenders.
+    pub tender_savings: Money,
+    /// The tender that saved the most.
+    pub best_tender: Option<TenderHeadline>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RateFigure {
+    pub year: i32,
+    pub bp: i64,
+    pub received: Money,
+    pub receivable: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearAmount {
+    pub year: i32,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DatedAmount {
+    pub date: String,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TenderHeadline {
+    pub id: String,
+    pub title: String,
+    pub saving: Saving,
+    pub winner: Option<String>,
+    pub bid_count: usize,
+    pub first_quote_by: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeLink {
+    pub id: String,
+    pub title: String,
+    pub date: String,
+    pub kind: crate::ledger::notice::NoticeKind,
+}
+
+// ---------------------------------------------------------------- fees
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeesView {
+    /// Newest year first.
+    pub years: Vec<FeeYear>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeeYear {
+    pub year: i32,
+    pub rows: Vec<FeeRowView>,
+    /// One line per building type, then `total`.
+    pub by_type: Vec<FeeTotal>,
+    pub total: FeeTotal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeeRowView {
+    pub period: String,
+    pub period_key: String,
+    pub building_type: String,
+    pub households_billed: u32,
+    pub households_paid: u32,
+    pub household_rate_bp: Option<i64>,
+    pub receivable: Money,
+    pub received: Money,
+    pub rate_bp: Option<i64>,
+    pub arrears_recovered: Money,
+    pub note: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FeeTotal {
+    pub building_type: String,
+    pub receivable: Money,
+    pub received: Money,
+    pub arrears_recovered: Money,
+    pub rate_bp: Option<i64>,
+}
+
+impl FeeTotal {
+    fn add(&mut self, receivable: Money, received: Money, arrears: Money) {
+        self.receivable += receivable;
+        self.received += received;
+        self.arrears_recovered += arrears;
+        self.rate_bp = ratio_bp(self.received.0, self.receivable.0);
+    }
+}
+
+fn fees_view(books: &CompoundBooks) -> Option<FeesView> {
+    if !books.has_fees {
+        return None;
+    }
+    let mut rows: Vec<_> = books.fees.iter().collect();
+    rows.sort_by(|a, b| (a.period, &a.building_type).cmp(&(b.period, &b.building_type)));
+    let mut years: BTreeMap<i32, FeeYear> = BTreeMap::new();
+    for r in rows {
+        let year = years.entry(r.period.year()).or_insert_with(|| FeeYear {
+            year: r.period.year(),
+            rows: Vec::new(),
+            by_type: Vec::new(),
+            total: FeeTotal {
+                building_type: String::new(),
+                ..FeeTotal::default()
+            },
+        });
+        year.rows.push(FeeRowView {
+            period: r.period.label(),
+            period_key: r.period.key(),
+            building_type: r.building_type.clone(),
+            households_billed: r.households_billed,
+            households_paid: r.households_paid,
+            household_rate_bp: ratio_bp(i64::from(r.households_paid), i64::from(r.households_billed)),
+            receivable: r.receivable,
+            received: r.received,
+            rate_bp: ratio_bp(r.received.0, r.receivable.0),
+            arrears_recovered: r.arrears_recovered,
+            note: r.note.clone(),
+            source: r.origin.file_line(),
+        });
+        match year.by_type.iter_mut().find(|t| t.building_type == r.building_type) {
+            Some(t) => t.add(r.receivable, r.received, r.arrears_recovered),
+            None => {
+                let mut t = FeeTotal {
+                    building_type: r.building_type.clone(),
+                    ..FeeTotal::default()
+                };
+                t.add(r.receivable, r.received, r.arrears_recovered);
+                year.by_type.push(t);
+            }
+        }
+        year.total.add(r.receivable, r.received, r.arrears_recovered);
+    }
+    for y in years.values_mut() {
+        y.by_type.sort_by(|a, b| a.building_type.cmp(&b.building_type));
+    }
+    Some(FeesView {
+        years: years.into_values().rev().collect(),
+    })
+}
+
+// ---------------------------------------------------------------- revenue
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevenueView {
+    /// Newest year first.
+    pub years: Vec<RevenueYear>,
+    pub gross: Money,
+    pub costs: Money,
+    pub net: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevenueYear {
+    pub year: i32,
+    pub entries: Vec<RevenueEntryView>,
+    pub by_category: Vec<CategoryTotal>,
+    pub by_allocation: Vec<AllocationTotal>,
+    pub gross: Money,
+    pub costs: Money,
+    pub net: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevenueEntryView {
+    pub when: String,
+    pub category: crate::ledger::revenue::Category,
+    pub item: String,
+    pub counterparty: String,
+    pub gross: Money,
+    pub costs: Money,
+    pub net: Money,
+    pub allocation: crate::ledger::revenue::Allocation,
+    pub resolution: String,
+    pub voucher: String,
+    pub note: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryTotal {
+    pub category: crate::ledger::revenue::Category,
+    pub gross: Money,
+    pub costs: Money,
+    pub net: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AllocationTotal {
+    pub allocation: crate::ledger::revenue::Allocation,
+    pub net: Money,
+}
+
+fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
+    if !books.has_revenue {
+        return None;
+    }
+    let mut entries: Vec<_> = books.revenue.iter().collect();
+    entries.sort_by_key(|e| e.when.sort_date());
+    let mut years: BTreeMap<i32, RevenueYear> = BTreeMap::new();
+    let mut categories: BTreeMap<i32, BTreeMap<_, CategoryTotal>> = BTreeMap::new();
+    let mut allocations: BTreeMap<i32, BTreeMap<_, Money>> = BTreeMap::new();
+    for e in entries {
+        let y = e.when.year();
+        let year = years.entry(y).or_insert_with(|| RevenueYear {
+            year: y,
+            entries: Vec::new(),
+            by_category: Vec::new(),
+            by_allocation: Vec::new(),
+            gross: Money::ZERO,
+            costs: Money::ZERO,
+            net: Money::ZERO,
+        });
+        year.gross += e.gross;
+        year.costs += e.costs;
+        year.net += e.net;
+        year.entries.push(RevenueEntryView {
+            when: e.when.label(),
+            category: e.category,
+            item: e.item.clone(),
+            counterparty: e.counterparty.clone(),
+            gross: e.gross,
+            costs: e.costs,
+            net: e.net,
+            allocation: e.allocation,
+            resolution: e.resolution.clone(),
+            voucher: e.voucher.clone(),
+            note: e.note.clone(),
+            source: e.origin.file_line(),
+        });
+        let c = categories
+            .entry(y)
+            .or_default()
+            .entry(e.category)
+            .or_insert(CategoryTotal {
+                category: e.category,
+                gross: Money::ZERO,
+                costs: Money::ZERO,
+                net: Money::ZERO,
+            });
+        c.gross += e.gross;
+        c.costs += e.costs;
+        c.net += e.net;
+        *allocations.entry(y).or_default().entry(e.allocation).or_default() += e.net;
+    }
+    for (y, year) in years.iter_mut() {
+        year.by_category = categories.remove(y).unwrap_or_default().into_values().collect();
+        year.by_allocation = allocations
+            .remove(y)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(allocation, net)| AllocationTotal { allocation, net })
+            .collect();
+    }
+    let years: Vec<RevenueYear> = years.into_values().rev().collect();
+    Some(RevenueView {
+        gross: years.iter().map(|y| y.gross).sum(),
+        costs: years.iter().map(|y| y.costs).sum(),
+        net: years.iter().map(|y| y.net).sum(),
+        years,
+    })
+}
+
+// ---------------------------------------------------------------- fund
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FundView {
+    pub rows: Vec<FundRowView>,
+    /// Newest year first.
+    pub years: Vec<fund::FundYear>,
+    pub balance: Money,
+    pub balance_date: Option<String>,
+    pub deposits: Money,
+    pub interest: Money,
+    pub withdrawals: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FundRowView {
+    pub date: String,
+    pub kind: FundKind,
+    pub is_balance: bool,
+    pub amount: Money,
+    pub balance: Money,
+    pub project: String,
+    pub project_title: String,
+    pub voucher: String,
+    pub memo: String,
+    pub source: String,
+}
+
+fn fund_view(books: &CompoundBooks) -> Option<FundView> {
+    if !books.has_fund {
+        return None;
+    }
+    let running = fund::running_balance(&books.fund);
+    let title_of = |id: &str| {
+        books
+            .projects
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.title.clone())
+            .unwrap_or_default()
+    };
+    let total = |kind: FundKind| -> Money {
+        books.fund.iter().filter(|e| e.kind == kind).map(|e| e.amount).sum()
+    };
+    let rows = running
+        .iter()
+        .map(|(e, balance)| FundRowView {
+            date: day(e.date),
+            kind: e.kind,
+            is_balance: e.kind == FundKind::Balance,
+            amount: e.amount,
+            balance: *balance,
+            project: e.project.clone(),
+            project_title: title_of(&e.project),
+            voucher: e.voucher.clone(),
+            memo: e.memo.clone(),
+            source: e.origin.file_line(),
+        })
+        .collect();
+    Some(FundView {
+        rows,
+        years: fund::yearly(&running),
+        balance: running.last().map(|(_, b)| *b).unwrap_or_default(),
+        balance_date: running.last().map(|(e, _)| day(e.date)),
+        deposits: total(FundKind::Deposit),
+        interest: total(FundKind::Interest),
+        withdrawals: total(FundKind::Withdrawal),
+    })
+}
+
+// ---------------------------------------------------------------- projects
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectView {
+    pub id: String,
+    pub title: String,
+    pub scope: String,
+    pub matter: crate::ledger::project::Matter,
+    pub emergency: bool,
+    pub emergency_category: String,
+    pub budget: Option<Money>,
+    pub apportionment: String,
+    pub contractor: String,
+    pub tender: Option<String>,
+    pub tender_title: Option<String>,
+    pub contract_amount: Option<Money>,
+    pub settled_cost: Option<Money>,
+    pub from_fund: Money,
+    pub other_funding: Vec<FundingView>,
+    pub funding_total: Money,
+    pub plan_published: Option<String>,
+    pub start_date: Option<String>,
+    pub completed: Option<String>,
+    pub status: Option<crate::ledger::project::Status>,
+    pub description: String,
+    pub vote: Option<VoteView>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FundingView {
+    pub source: String,
+    pub amount: Money,
+    pub share_bp: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VoteView {
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub method: String,
+    pub verdict: vote::Verdict,
+}
+
+fn project_view(p: &Project, books: &CompoundBooks, withdrawn: &BTreeMap<&str, Money>) -> ProjectView {
+    let from_fund = withdrawn.get(p.id.as_str()).copied().unwrap_or_default();
+    let other: Money = p.funding.iter().map(|f| f.amount).sum();
+    let funding_total = from_fund + other;
+    let tender = p.tender.as_ref().map(|(id, _)| id.clone());
+    let tender_title = tender
+        .as_ref()
+        .and_then(|id| books.tenders.iter().find(|t| &t.id == id))
+        .map(|t| t.title.clone());
+    ProjectView {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        scope: p.scope.clone(),
+        matter: p.matter,
+        emergency: p.matter == crate::ledger::project::Matter::Emergency,
+        emergency_category: p.emergency_category.clone(),
+        budget: p.budget,
+        apportionment: p.apportionment.clone(),
+        contractor: p.contractor.clone(),
+        tender,
+        tender_title,
+        contract_amount: p.contract_amount,
+        settled_cost: p.settled_cost,
+        from_fund,
+        other_funding: p
+            .funding
+            .iter()
+            .map(|f| FundingView {
+                source: f.source.clone(),
+                amount: f.amount,
+                share_bp: ratio_bp(f.amount.0, funding_total.0),
+            })
+            .collect(),
+        funding_total,
+        plan_published: opt_day(p.plan_published),
+        start_date: opt_day(p.start_date),
+        completed: opt_day(p.completed),
+        status: p.status,
+        description: p.description.clone(),
+        vote: p.vote.as_ref().map(|v| VoteView {
+            start: opt_day(v.start),
+            end: opt_day(v.end),
+            method: v.method.clone(),
+            verdict: vote::judge(v, p.matter),
+        }),
+        source: p.origin.file.display_path.clone(),
+    }
+}
+
+// ---------------------------------------------------------------- tenders
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TenderView {
+    pub id: String,
+    pub title: String,
+    pub funding: Option<crate::ledger::tender::FundingSource>,
+    pub method: Option<crate::ledger::tender::Method>,
+    pub project: Option<String>,
+    pub project_title: Option<String>,
+    pub first_quote: Option<Money>,
+    pub first_quote_by: String,
+    pub budget: Option<Money>,
+    pub announced: Option<String>,
+    pub opened: Option<String>,
+    pub awarded: Option<String>,
+    pub publicity_start: Option<String>,
+    pub publicity_end: Option<String>,
+    pub publicity_days: Option<i64>,
+    pub winner: Option<String>,
+    pub winner_reason: String,
+    pub winner_is_lowest: bool,
+    pub contract_amount: Option<Money>,
+    pub contract_date: Option<String>,
+    /// Sorted by amount, lowest first.
+    pub bids: Vec<BidView>,
+    pub lowest: Option<Money>,
+    pub highest: Option<Money>,
+    pub final_price: Option<Money>,
+    pub saving: Option<Saving>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BidView {
+    pub rank: usize,
+    pub bidder: String,
+    pub amount: Money,
+    pub is_winner: bool,
+    pub above_lowest: Money,
+    pub note: String,
+}
+
+/// What a tender saved against the price before it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Saving {
+    /// "first_quote" or "budget".
+    pub reference_kind: &'static str,
+    pub reference: Money,
+    pub final_price: Money,
+    /// Negative when the tender came out dearer.
+    pub amount: Money,
+    pub bp: Option<i64>,
+}
+
+fn tender_view(t: &Tender, books: &CompoundBooks) -> TenderView {
+    let mut bids: Vec<_> = t.bids.iter().collect();
+    bids.sort_by(|a, b| (a.amount, &a.bidder).cmp(&(b.amount, &b.bidder)));
+    let lowest = bids.first().map(|b| b.amount);
+    let winning_bid = t
+        .winner
+        .as_ref()
+        .and_then(|w| t.bids.iter().find(|b| &b.bidder == w))
+        .map(|b| b.amount);
+    let final_price = t.contract_amount.or(winning_bid);
+    let reference = t
+        .first_quote
+        .map(|q| ("first_quote", q))
+        .or_else(|| t.budget.map(|b| ("budget", b)));
+    let saving = match (reference, final_price) {
+        (Some((kind, reference)), Some(final_price)) => Some(Saving {
+            reference_kind: kind,
+            reference,
+            final_price,
+            amount: reference - final_price,
+            bp: ratio_bp((reference - final_price).0, reference.0),
+        }),
+        _ => None,
+    };
+    let project = t.project.as_ref().map(|(id, _)| id.clone());
+    let project_title = project
+        .as_ref()
+        .and_then(|id| books.projects.iter().find(|p| &p.id == id))
+        .map(|p| p.title.clone());
+    TenderView {
+        id: t.id.clone(),
+        title: t.title.clone(),
+        funding: t.funding,
+        method: t.method,
+        project,
+        project_title,
+        first_quote: t.first_quote,
+        first_quote_by: t.first_quote_by.clone(),
+        budget: t.budget,
+        announced: opt_day(t.announced),
+        opened: opt_day(t.opened),
+        awarded: opt_day(t.awarded),
+        publicity_start: opt_day(t.publicity_start),
+        publicity_end: opt_day(t.publicity_end),
+        publicity_days: match (t.publicity_start, t.publicity_end) {
+            (Some(s), Some(e)) => Some((e - s).num_days() + 1),
+            _ => None,
+        },
+        winner: t.winner.clone(),
+        winner_reason: t.winner_reason.clone(),
+        winner_is_lowest: winning_bid.is_some() && winning_bid == lowest,
+        contract_amount: t.contract_amount,
+        contract_date: opt_day(t.contract_date),
+        bids: bids
+            .iter()
+            .enumerate()
+            .map(|(i, b)| BidView {
+                rank: i + 1,
+                bidder: b.bidder.clone(),
+                amount: b.amount,
+                is_winner: t.winner.as_ref() == Some(&b.bidder),
+                above_lowest: b.amount - lowest.unwrap_or_default(),
+                note: b.note.clone(),
+            })
+            .collect(),
+        lowest,
+        highest: bids.last().map(|b| b.amount),
+        final_price,
+        saving,
+        source: t.origin.file.display_path.clone(),
+    }
+}
+
+// ---------------------------------------------------------------- notices
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeView {
+    pub id: String,
+    pub title: String,
+    pub date: String,
+    pub kind: crate::ledger::notice::NoticeKind,
+    pub body_markdown: String,
+    pub source: String,
+}
+
+fn notice_view(n: &Notice) -> NoticeView {
+    NoticeView {
+        id: n.id.clone(),
+        title: n.title.clone(),
+        date: day(n.date),
+        kind: n.kind,
+        body_markdown: n.body_markdown.clone(),
+        source: n.origin.file.display_path.clone(),
+    }
+}
+
+// ---------------------------------------------------------------- the report
+
+pub fn report(books: &CompoundBooks) -> CompoundReport {
+    let withdrawn = fund::withdrawals_by_project(&books.fund);
+    let fees = fees_view(books);
+    let revenue = revenue_view(books);
+    let fund = fund_view(books);
+    let mut projects: Vec<ProjectView> = books
+        .projects
+        .iter()
+        .map(|p| project_view(p, books, &withdrawn))
+        .collect();
+    projects.sort_by(|a, b| {
+        (b.vote.as_ref().and_then(|v| v.end.clone()), &a.id).cmp(&(a.vote.as_ref().and_then(|v| v.end.clone()), &b.id))
+    });
+    let mut tenders: Vec<TenderView> = books.tenders.iter().map(|t| tender_view(t, books)).collect();
+    tenders.sort_by(|a, b| (&b.awarded, &a.id).cmp(&(&a.awarded, &b.id)));
+    let mut notices: Vec<NoticeView> = books.notices.iter().map(notice_view).collect();
+    notices.sort_by(|a, b| (&b.date, &a.id).cmp(&(&a.date, &b.id)));
+
+    let headline = Headline {
+        fee_rate: fees.as_ref().and_then(|f| f.years.first()).and_then(|y| {
+            y.total.rate_bp.map(|bp| RateFigure {
+                year: y.year,
+                bp,
+                received: y.total.received,
+                receivable: y.total.receivable,
+            })
+        }),
+        revenue_net: revenue.as_ref().and_then(|r| r.years.first()).map(|y| YearAmount {
+            year: y.year,
+            amount: y.net,
+        }),
+        fund_balance: fund.as_ref().and_then(|f| {
+            f.balance_date.clone().map(|date| DatedAmount {
+                date,
+                amount: f.balance,
+            })
+        }),
+        tender_savings: tenders
+            .iter()
+            .filter_map(|t| t.saving.as_ref())
+            .filter(|s| s.amount > Money::ZERO)
+            .map(|s| s.amount)
+            .sum(),
+        best_tender: tenders
+            .iter()
+            .filter_map(|t| t.saving.as_ref().map(|s| (t, s)))
+            .filter(|(_, s)| s.amount > Money::ZERO)
+            .max_by(|(ta, a), (tb, b)| a.amount.cmp(&b.amount).then_with(|| tb.id.cmp(&ta.id)))
+            .map(|(t, s)| TenderHeadline {
+                id: t.id.clone(),
+                title: t.title.clone(),
+                saving: s.clone(),
+                winner: t.winner.clone(),
+                bid_count: t.bids.len(),
+                first_quote_by: t.first_quote_by.clone(),
+            }),
+    };
+    let info = &books.info;
+    CompoundReport {
+        slug: books.slug.clone(),
+        name: info.name.clone(),
+        city: info.city.clone(),
+        district: info.district.clone(),
+        street: info.street.clone(),
+        community: info.community.clone(),
+        households: info.households,
+        floor_area: info.floor_area.0,
+        management: info.management,
+        self_managed: info.management == Management::SelfManaged,
+        property_company: info.property_company.clone(),
+        contact: info.contact.clone(),
+        summary: info.summary.clone(),
+        committee: info.committee.clone(),
+        fee_standards: info.fee_standards.clone(),
+        fees,
+        revenue,
+        fund,
+        projects,
+        tenders,
+        notices,
+        headline,
+    }
+}
+
+impl CompoundReport {
+    pub fn summary(&self) -> CompoundSummary {
+        CompoundSummary {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            city: self.city.clone(),
+            district: self.district.clone(),
+            community: self.community.clone(),
+            households: self.households,
+            management: self.management,
+            self_managed: self.self_managed,
+            property_company: self.property_company.clone(),
+            headline: self.headline.clone(),
+            latest_notices: self
+                .notices
+                .iter()
+                .take(3)
+                .map(|n| NoticeLink {
+                    id: n.id.clone(),
+                    title: n.title.clone(),
+                    date: n.date.clone(),
+                    kind: n.kind,
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! Exact fixed-point quantities: money in fen (分), areas in 0.01 ㎡, fee standards in 0.0001
+//! yuan. Parsing accepts what spreadsheets export (thousands separators, ¥/￥, full-width digits,
+//! 万/万元, parenthesised negatives) and refuses anything that is not exact at the unit: no value ever
+//! passes through a float.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+/// Why a number could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberError {
+    /// Not a number at all.
+    Invalid,
+    /// A number, but finer than the unit (e.g. 0.001 yuan).
+    FinerThanUnit,
+}
+
+/// Parses `text` as an exact multiple of `10^-decimals`, multiplied by `multiplier` (10,000 when a
+/// header says 万元), and returns it as an integer count of units.
+pub fn parse_fixed(text: &str, decimals: u32, multiplier: i64) -> Result<i64, NumberError> {
+    let normalised = normalise_number_text(text);
+    let mut s = normalised.as_str();
+    let mut negative = false;
+    if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        negative = true;
+        s = inner.trim();
+    }
+    if let Some(rest) = s.strip_prefix('-') {
+        negative = !negative;
+        s = rest.trim();
+    } else if let Some(rest) = s.strip_prefix('+') {
+        s = rest.trim();
+    }
+    s = s.strip_prefix('¥').unwrap_or(s).trim();
+    if let Some(rest) = s.strip_prefix('-') {
+        negative = !negative;
+        s = rest.trim();
+    }
+    let mut scale = Decimal::from(multiplier);
+    if let Some(rest) = s.strip_suffix("万元").or_else(|| s.strip_suffix('万')) {
+        scale *= Decimal::from(10_000);
+        s = rest.trim();
+    } else if let Some(rest) = s.strip_suffix('元') {
+        s = rest.trim();
+    }
+    let digits: String = s.chars().filter(|c| *c != ',').collect();
+    let valid = !digits.is_empty()
+        && digits.chars().any(|c| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.matches('.').count() <= 1
+        && !digits.starts_with('.')
+        && !digits.ends_with('.')
+        && thousands_groups_ok(s);
+    if !valid {
+        return Err(NumberError::Invalid);
+    }
+    let value = Decimal::from_str(&digits).map_err(|_| NumberError::Invalid)?;
+    let units = value
+        .checked_mul(scale)
+        .and_then(|v| v.checked_mul(Decimal::from(10i64.pow(decimals))))
+        .ok_or(NumberError::Invalid)?;
+    if !units.fract().is_zero() {
+        return Err(NumberError::FinerThanUnit);
+    }
+    let units = units.to_i64().ok_or(NumberError::Invalid)?;
+    Ok(if negative { -units } else { units })
+}
+
+/// Thousands separators, when present, must group the integer part by three: "1,234,567.00" is an
+/// amount, "12,34" is more likely two cells run together and is refused.
+fn thousands_groups_ok(s: &str) -> bool {
+    if !s.contains(',') {
+        return true;
+    }
+    let int_part = s.split('.').next().unwrap_or("");
+    let groups: Vec<&str> = int_part.split(',').collect();
+    groups[0].len() <= 3
+        && !groups[0].is_empty()
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && !s.split('.').nth(1).is_some_and(|f| f.contains(','))
+}
+
+/// Folds full-width digits and punctuation to ASCII and trims all kinds of white space.
+pub fn normalise_number_text(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            '，' => Some(','),
+            '．' | '。' => Some('.'),
+            '（' => Some('('),
+            '）' => Some(')'),
+            '－' | '−' | '—' => Some('-'),
+            '＋' => Some('+'),
+            '￥' => Some('¥'),
+            c if c.is_whitespace() || c == '\u{3000}' => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Groups an unsigned integer's digits by three with commas.
+fn group_thousands(mut n: u64) -> String {
+    let mut groups = Vec::new();
+    loop {
+        if n < 1000 {
+            groups.push(n.to_string());
+            break;
+        }
+        groups.push(format!("{:03}", n % 1000));
+        n /= 1000;
+    }
+    groups.reverse();
+    groups.join(",")
+}
+
+/// An amount of money in fen (分). Never a float.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Money(pub i64);
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+
+    pub fn parse(text: &str) -> Result<Money, NumberError> {
+        parse_fixed(text, 2, 1).map(Money)
+    }
+
+    /// Parses with a column multiplier (10,000 for a header in 万元).
+    pub fn parse_scaled(text: &str, multiplier: i64) -> Result<Money, NumberError> {
+        parse_fixed(text, 2, multiplier).map(Money)
+    }
+
+    pub fn fen(self) -> i64 {
+        self.0
+    }
+
+    pub fn from_yuan(yuan: i64) -> Money {
+        Money(yuan * 100)
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    /// The exact form used in tables: ¥172,600.00 (negative: -¥1,200.00).
+    pub fn to_yuan_string(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        format!("{sign}¥{}.{:02}", group_thousands(abs / 100), abs % 100)
+    }
+
+    /// The short form used in headlines: 17.26万 from 10,000 yuan up (rounded half away from zero
+    /// to 100 yuan), the exact form below that.
+    pub fn to_wan_string(self) -> String {
+        let abs = self.0.unsigned_abs();
+        if abs < 1_000_000 {
+            return self.to_yuan_string();
+        }
+        let sign = if self.0 < 0 { "-" } else { "" };
+        // 1万 = 1,000,000 fen; two decimals of 万 = 10,000 fen.
+        let hundredths = (abs + 5_000) / 10_000;
+        format!("{sign}{}.{:02}万", group_thousands(hundredths / 100), hundredths % 100)
+    }
+
+    /// The bare figure without the currency sign, for CSV exports: 172600.00.
+    pub fn to_plain_string(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_yuan_string())
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, rhs: Money) -> Money {
+        Money(self.0 + rhs.0)
+    }
+}
+
+impl std::ops::Sub for Money {
+    type Output = Money;
+    fn sub(self, rhs: Money) -> Money {
+        Money(self.0 - rhs.0)
+    }
+}
+
+impl std::ops::AddAssign for Money {
+    fn add_assign(&mut self, rhs: Money) {
+        self.0 += rhs.0;
+    }
+}
+
+impl std::ops::SubAssign for Money {
+    fn sub_assign(&mut self, rhs: Money) {
+        self.0 -= rhs.0;
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        Money(iter.map(|m| m.0).sum())
+    }
+}
+
+/// A floor area in hundredths of a square metre.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct Area(pub i64);
+
+impl Area {
+    pub fn parse(text: &str) -> Result<Area, NumberError> {
+        parse_fixed(text.trim_end_matches(['㎡', '²']).trim_end_matches("m2"), 2, 1).map(Area)
+    }
+
+    /// 58,230.45㎡
+    pub fn to_display_string(self) -> String {
+        let abs = self.0.unsigned_abs();
+        let sign = if self.0 < 0 { "-" } else { "" };
+        format!("{sign}{}.{:02}㎡", group_thousands(abs / 100), abs % 100)
+    }
+}
+
+/// A fee standard in ten-thousandths of a yuan per ㎡ per month.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct Price(pub i64);
+
+impl Price {
+    pub fn parse(text: &str) -> Result<Price, NumberError> {
+        let t = text.trim();
+        let t = t
+            .strip_suffix("元/㎡·月")
+            .or_else(|| t.strip_suffix("元/平方米/月"))
+            .or_else(|| t.strip_suffix("元/平方米·月"))
+            .unwrap_or(t);
+        parse_fixed(t, 4, 1).map(Price)
+    }
+
+    /// 1.80 元/㎡·月 (at least two decimals, up to four).
+    pub fn to_display_string(self) -> String {
+        let whole = self.0 / 10_000;
+        let frac = self.0 % 10_000;
+        let mut frac_text = format!("{frac:04}");
+        while frac_text.len() > 2 && frac_text.ends_with('0') {
+            frac_text.pop();
+        }
+        format!("{whole}.{frac_text}")
+    }
+}
+
+/// A ratio in basis points (1/100 of a percent), rounded half up; `None` when the base is zero.
+pub fn ratio_bp(part: i64, whole: i64) -> Option<i64> {
+    if whole == 0 {
+        return None;
+    }
+    let num = i128::from(part) * 10_000;
+    let den = i128::from(whole);
+    let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+    let rounded = if num >= 0 {
+        (2 * num + den) / (2 * den)
+    } else {
+        -((-2 * num + den) / (2 * den))
+    };
+    i64::try_from(rounded).ok()
+}
+
+/// 9512 → "95.12%".
+pub fn format_bp(bp: i64) -> String {
+    let sign = if bp < 0 { "-" } else { "" };
+    let abs = bp.unsigned_abs();
+    format!("{sign}{}.{:02}%", abs / 100, abs % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_spreadsheet_amounts_exactly() {
+        assert_eq!(Money::parse("172,600.00"), Ok(Money(17_260_000)));
+        assert_eq!(Money::parse("¥172600"), Ok(Money(17_260_000)));
+        assert_eq!(Money::parse("￥１７２，６００．５"), Ok(Money(17_260_050)));
+        assert_eq!(Money::parse("17.26万"), Ok(Money(17_260_000)));
+        assert_eq!(Money::parse("17.26万元"), Ok(Money(17_260_000)));
+        assert_eq!(Money::parse("(1,200.00)"), Ok(Money(-120_000)));
+        assert_eq!(Money::parse("-1200"), Ok(Money(-120_000)));
+        assert_eq!(Money::parse(" 0.1 "), Ok(Money(10)));
+        assert_eq!(Money::parse("63800元"), Ok(Money(6_380_000)));
+        assert_eq!(Money::parse_scaled("6.38", 10_000), Ok(Money(6_380_000)));
+    }
+
+    #[test]
+    fn refuses_what_is_not_exact_or_not_a_number() {
+        assert_eq!(Money::parse("59999.999999"), Err(NumberError::FinerThanUnit));
+        assert_eq!(Money::parse("0.001"), Err(NumberError::FinerThanUnit));
+        for bad in ["", "abc", "1.2.3", "12,34", "1e5", ".5", "5.", "¥", "NaN", "1,2345.00"] {
+            assert_eq!(Money::parse(bad), Err(NumberError::Invalid), "{bad:?}");
+        }
+        assert_eq!(Money::parse("99999999999999999999999"), Err(NumberError::Invalid));
+    }
+
+    #[test]
+    fn formats_the_chinese_way() {
+        assert_eq!(Money(17_260_000).to_yuan_string(), "¥172,600.00");
+        assert_eq!(Money(-120_005).to_yuan_string(), "-¥1,200.05");
+        assert_eq!(Money(5).to_yuan_string(), "¥0.05");
+        assert_eq!(Money(17_260_000).to_wan_string(), "17.26万");
+        assert_eq!(Money(6_380_000).to_wan_string(), "6.38万");
+        assert_eq!(Money(999_999).to_wan_string(), "¥9,999.99");
+        assert_eq!(Money(123_456_789_00).to_wan_string(), "12,345.68万");
+        assert_eq!(Money(17_260_000).to_plain_string(), "172600.00");
+    }
+
+    #[test]
+    fn areas_and_prices() {
+        assert_eq!(Area::parse("58,230.45"), Ok(Area(5_823_045)));
+        assert_eq!(Area::parse("120㎡"), Ok(Area(12_000)));
+        assert_eq!(Area(5_823_045).to_display_string(), "58,230.45㎡");
+        assert_eq!(Price::parse("1.80"), Ok(Price(18_000)));
+        assert_eq!(Price::parse("0.685"), Ok(Price(6_850)));
+        assert_eq!(Price(18_000).to_display_string(), "1.80");
+        assert_eq!(Price(6_850).to_display_string(), "0.685");
+    }
+
+    #[test]
+    fn ratios_round_half_up_in_integers() {
+        assert_eq!(ratio_bp(108_800, 172_600), Some(6_304));
+        assert_eq!(ratio_bp(1, 3), Some(3_333));
+        assert_eq!(ratio_bp(2, 3), Some(6_667));
+        assert_eq!(ratio_bp(1, 0), None);
+        assert_eq!(format_bp(9_512), "95.12%");
+        assert_eq!(format_bp(10_000), "100.00%");
+    }
+}

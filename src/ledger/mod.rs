@@ -1,0 +1,90 @@
+//! The books of a compound as typed, exact values: money, areas, dates and periods, and one module
+//! per ledger (fees, public revenue, maintenance fund, fund projects, tenders, notices) that turns
+//! rows and records into entries. Every entry keeps the spans of its values so that later stages
+//! can point at them. Nothing here knows about HTML.
+
+pub mod amount;
+pub mod calendar;
+pub mod compound;
+pub mod fees;
+pub mod fund;
+pub mod notice;
+pub mod project;
+pub mod revenue;
+pub mod tender;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::diag::SourceFile;
+
+/// Where a value came from: a file and a byte range in it.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: Arc<SourceFile>,
+    pub span: Range<usize>,
+}
+
+impl Origin {
+    pub fn new(file: &Arc<SourceFile>, span: Range<usize>) -> Self {
+        Origin {
+            file: Arc::clone(file),
+            span,
+        }
+    }
+
+    /// `content/mingxiu/fund.csv:14` for provenance notes on the site.
+    pub fn file_line(&self) -> String {
+        format!("{}:{}", self.file.display_path, self.file.line_col(self.span.start).line)
+    }
+}
+
+/// Declares an enum of fixed Chinese labels (with accepted aliases), parsed from and serialised to
+/// its label.
+macro_rules! labelled_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $label:literal $(| $alias:literal)*),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// The labels a user may write, canonical ones only.
+            pub const LABELS: &'static [&'static str] = &[$($label),+];
+
+            pub fn from_label(text: &str) -> Option<Self> {
+                match text.trim() {
+                    $($label $(| $alias)* => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $(Self::$variant => $label),+ }
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.label())
+            }
+        }
+    };
+}
+pub(crate) use labelled_enum;
+
+/// Everything read from one compound's folder.
+#[derive(Debug)]
+pub struct CompoundBooks {
+    pub slug: String,
+    pub info: compound::Compound,
+    pub fees: Vec<fees::FeeRow>,
+    pub revenue: Vec<revenue::RevenueEntry>,
+    pub fund: Vec<fund::FundEntry>,
+    pub projects: Vec<project::Project>,
+    pub tenders: Vec<tender::Tender>,
+    pub notices: Vec<notice::Notice>,
+    /// Which ledgers the compound publishes (a missing file is not an empty ledger).
+    pub has_fees: bool,
+    pub has_revenue: bool,
+    pub has_fund: bool,
+}

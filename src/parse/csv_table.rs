@@ -1,0 +1,455 @@
+//! The one CSV reader every ledger uses: matches Chinese or English headers against a ledger's
+//! column schema, reports unknown, missing and duplicate columns, and keeps the exact byte span of
+//! every cell so that findings point at `file:line:col`.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::ledger::amount::{Money, NumberError};
+use crate::ledger::calendar::{Period, When, parse_date};
+
+/// One column of a ledger's schema.
+#[derive(Debug)]
+pub struct Column {
+    /// The canonical (Chinese) header.
+    pub name: &'static str,
+    /// Other accepted headers (English names first).
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+}
+
+/// A cell's trimmed text and where it stands in the file.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub text: String,
+    pub span: Range<usize>,
+}
+
+/// One data row: cells in schema order (`None` where the file has no such column).
+#[derive(Debug)]
+pub struct Row {
+    pub span: Range<usize>,
+    pub cells: Vec<Option<Cell>>,
+}
+
+/// A CSV file read against a schema.
+pub struct Table<'s> {
+    pub file: Arc<SourceFile>,
+    pub schema: &'s [Column],
+    /// Per schema column: 10,000 when its header says 万元, else 1.
+    pub multipliers: Vec<i64>,
+    pub rows: Vec<Row>,
+}
+
+/// Normalises a header for matching: full-width brackets folded, white space removed, units in
+/// brackets split off and returned (`金额（万元）` → (`金额`, Some(`万元`))), lower-cased.
+fn normalise_header(raw: &str) -> (String, Option<String>) {
+    let folded: String = raw
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '【' | '[' => '(',
+            '】' | ']' => ')',
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .collect();
+    match folded.split_once('(') {
+        Some((name, unit)) => (
+            name.to_lowercase(),
+            Some(unit.trim_end_matches(')').to_string()),
+        ),
+        None => (folded.to_lowercase(), None),
+    }
+}
+
+/// Byte offsets (relative to the text) of the fields of the record starting at `start`.
+fn field_offsets(text: &str, start: usize) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut fields = Vec::new();
+    let mut i = start;
+    let mut field_start = start;
+    let mut in_quotes = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_quotes {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                }
+            }
+        } else if b == b'"' {
+            in_quotes = true;
+        } else if b == b',' {
+            fields.push(field_start..i);
+            field_start = i + 1;
+        } else if b == b'\n' || b == b'\r' {
+            break;
+        }
+        i += 1;
+    }
+    fields.push(field_start..i);
+    fields
+}
+
+/// Narrows a raw field span to its content: without surrounding quotes and white space.
+fn content_span(text: &str, raw: Range<usize>) -> Range<usize> {
+    let slice = &text[raw.clone()];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    let mut start = raw.start + lead;
+    let mut end = raw.end - trail;
+    if end > start + 1 && text.as_bytes()[start] == b'"' && text.as_bytes()[end - 1] == b'"' {
+        start += 1;
+        end -= 1;
+    }
+    start..end.max(start)
+}
+
+impl<'s> Table<'s> {
+    /// Reads `file` against `schema`. Returns `None` only when the file has no usable header; row
+    /// problems are reported and the row is skipped.
+    pub fn read(file: &Arc<SourceFile>, schema: &'s [Column], diags: &mut Diagnostics) -> Option<Self> {
+        let text = file.text.as_str();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut records = reader.records();
+        let header = loop {
+            match records.next() {
+                None => {
+                    diags.push(
+                        Diagnostic::new("csv-empty")
+                            .in_file(file)
+                            .arg("header", schema.iter().map(|c| c.name).collect::<Vec<_>>().join(",")),
+                    );
+                    return None;
+                }
+                Some(Err(e)) => {
+                    diags.push(csv_error(file, &e));
+                    return None;
+                }
+                Some(Ok(r)) if r.iter().all(|c| c.trim().is_empty()) => continue,
+                Some(Ok(r)) => break r,
+            }
+        };
+        let header_start = header.position().map(|p| p.byte() as usize).unwrap_or(0);
+        let header_spans = field_offsets(text, header_start);
+        // Schema index of each file column, or None for unknown columns.
+        let mut mapping: Vec<Option<usize>> = Vec::with_capacity(header.len());
+        let mut seen: Vec<Option<usize>> = vec![None; schema.len()];
+        let mut multipliers = vec![1; schema.len()];
+        let known = schema.iter().map(|c| c.name).collect::<Vec<_>>().join("、");
+        for (i, raw) in header.iter().enumerate() {
+            let span = header_spans
+                .get(i)
+                .map(|r| content_span(text, r.clone()))
+                .unwrap_or(header_start..header_start);
+            let (name, unit) = normalise_header(raw);
+            if name.is_empty() {
+                mapping.push(None);
+                continue;
+            }
+            let found = schema.iter().position(|c| {
+                c.name.to_lowercase() == name || c.aliases.iter().any(|a| a.to_lowercase() == name)
+            });
+            match found {
+                Some(idx) if seen[idx].is_some() => {
+                    diags.push(
+                        Diagnostic::new("csv-duplicate-column")
+                            .at(file, span)
+                            .arg("column", schema[idx].name),
+                    );
+                    mapping.push(None);
+                }
+                Some(idx) => {
+                    seen[idx] = Some(i);
+                    if unit.as_deref().is_some_and(|u| u.starts_with('万')) {
+                        multipliers[idx] = 10_000;
+                    }
+                    mapping.push(Some(idx));
+                }
+                None => {
+                    diags.push(
+                        Diagnostic::new("csv-unknown-column")
+                            .at(file, span)
+                            .arg("column", raw.trim())
+                            .arg("known", &known),
+                    );
+                    mapping.push(None);
+                }
+            }
+        }
+        let mut missing = false;
+        for (idx, column) in schema.iter().enumerate() {
+            if column.required && seen[idx].is_none() {
+                missing = true;
+                diags.push(
+                    Diagnostic::new("csv-missing-column")
+                        .at(file, header_start..header_start)
+                        .arg("column", column.name)
+                        .arg("aliases", column.aliases.join(", ")),
+                );
+            }
+        }
+        if missing {
+            return None;
+        }
+        let mut rows = Vec::new();
+        for record in records {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    diags.push(csv_error(file, &e));
+                    continue;
+                }
+            };
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
+            let spans = field_offsets(text, start);
+            let line_end = spans.last().map(|s| s.end).unwrap_or(start);
+            if record.len() != header.len() {
+                diags.push(
+                    Diagnostic::new("csv-row-length")
+                        .at(file, start..line_end)
+                        .arg("found", record.len())
+                        .arg("expected", header.len()),
+                );
+                continue;
+            }
+            let mut cells: Vec<Option<Cell>> = vec![None; schema.len()];
+            for (i, value) in record.iter().enumerate() {
+                if let Some(Some(idx)) = mapping.get(i) {
+                    let span = spans
+                        .get(i)
+                        .map(|r| content_span(text, r.clone()))
+                        .unwrap_or(start..start);
+                    cells[*idx] = Some(Cell {
+                        text: value.trim().to_string(),
+                        span,
+                    });
+                }
+            }
+            rows.push(Row {
+                span: start..line_end,
+                cells,
+            });
+        }
+        Some(Table {
+            file: Arc::clone(file),
+            schema,
+            multipliers,
+            rows,
+        })
+    }
+
+    /// The cell of column `col` if present and not blank.
+    pub fn cell<'r>(&self, row: &'r Row, col: usize) -> Option<&'r Cell> {
+        row.cells[col].as_ref().filter(|c| !c.text.is_empty())
+    }
+
+    /// Span to report a missing value at: the (empty) cell, or the row.
+    fn blank_span(&self, row: &Row, col: usize) -> Range<usize> {
+        row.cells[col]
+            .as_ref()
+            .map(|c| c.span.clone())
+            .unwrap_or(row.span.start..row.span.start)
+    }
+
+    fn required<'r>(&self, row: &'r Row, col: usize, diags: &mut Diagnostics) -> Option<&'r Cell> {
+        let cell = self.cell(row, col);
+        if cell.is_none() {
+            diags.push(
+                Diagnostic::new("field-required")
+                    .at(&self.file, self.blank_span(row, col))
+                    .arg("field", self.schema[col].name),
+            );
+        }
+        cell
+    }
+
+    /// Required text.
+    pub fn text(&self, row: &Row, col: usize, diags: &mut Diagnostics) -> Option<String> {
+        self.required(row, col, diags).map(|c| c.text.clone())
+    }
+
+    /// Optional text (empty when blank).
+    pub fn opt_text(&self, row: &Row, col: usize) -> String {
+        self.cell(row, col).map(|c| c.text.clone()).unwrap_or_default()
+    }
+
+    /// Required amount.
+    pub fn money(&self, row: &Row, col: usize, diags: &mut Diagnostics) -> Option<Money> {
+        let cell = self.required(row, col, diags)?;
+        self.parse_money(cell, col, diags)
+    }
+
+    /// Optional amount: `Some(None)` when blank or written as a dash, `None` when unreadable.
+    pub fn opt_money(&self, row: &Row, col: usize, diags: &mut Diagnostics) -> Option<Option<Money>> {
+        match self.cell(row, col) {
+            None => Some(None),
+            Some(c) if matches!(c.text.as_str(), "-" | "—" | "－") => Some(None),
+            Some(c) => self.parse_money(c, col, diags).map(Some),
+        }
+    }
+
+    fn parse_money(&self, cell: &Cell, col: usize, diags: &mut Diagnostics) -> Option<Money> {
+        match Money::parse_scaled(&cell.text, self.multipliers[col]) {
+            Ok(m) if m.is_negative() => {
+                diags.push(
+                    Diagnostic::new("money-negative")
+                        .at(&self.file, cell.span.clone())
+                        .arg("value", &cell.text)
+                        .arg("column", self.schema[col].name),
+                );
+                None
+            }
+            Ok(m) => Some(m),
+            Err(e) => {
+                let code = match e {
+                    NumberError::Invalid => "money-invalid",
+                    NumberError::FinerThanUnit => "money-sub-fen",
+                };
+                diags.push(
+                    Diagnostic::new(code)
+                        .at(&self.file, cell.span.clone())
+                        .arg("value", &cell.text)
+                        .arg("column", self.schema[col].name),
+                );
+                None
+            }
+        }
+    }
+
+    /// Required non-negative whole number.
+    pub fn count(&self, row: &Row, col: usize, diags: &mut Diagnostics) -> Option<u32> {
+        let cell = self.required(row, col, diags)?;
+        let text = crate::ledger::amount::normalise_number_text(&cell.text).replace(',', "");
+        match text.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                diags.push(
+                    Diagnostic::new("int-invalid")
+                        .at(&self.file, cell.span.clone())
+                        .arg("value", &cell.text)
+                        .arg("column", self.schema[col].name),
+                );
+                None
+            }
+        }
+    }
+
+    /// Required date.
+    pub fn date(&self, row: &Row, col: usize, diags: &mut Diagnostics) -> Option<NaiveDate> {
+        let cell = self.required(row, col, diags)?;
+        let date = parse_date(&cell.text);
+        if date.is_none() {
+            diags.push(
+                Diagnostic::new("date-invalid")
+                    .at(&self.file, cell.span.clone())
+                    .arg("value", &cell.text)
+                    .arg("column", self.schema[col].name),
+            );
+        }
+        date
+    }
+
+    /// Required period.
+    pub fn period(&self, row: &Row, col: usize, diags: &mut Diagnostics) -> Option<Period> {
+        let cell = self.required(row, col, diags)?;
+        let period = Period::parse(&cell.text);
+        if period.is_none() {
+            diags.push(
+                Diagnostic::new("period-invalid")
+                    .at(&self.file, cell.span.clone())
+                    .arg("value", &cell.text)
+                    .arg("column", self.schema[col].name),
+            );
+        }
+        period
+    }
+
+    /// Required date or period.
+    pub fn when(&self, row: &Row, col: usize, diags: &mut Diagnostics) -> Option<When> {
+        let cell = self.required(row, col, diags)?;
+        let when = When::parse(&cell.text);
+        if when.is_none() {
+            diags.push(
+                Diagnostic::new("date-invalid")
+                    .at(&self.file, cell.span.clone())
+                    .arg("value", &cell.text)
+                    .arg("column", self.schema[col].name),
+            );
+        }
+        when
+    }
+
+    /// Required value out of a fixed list.
+    pub fn choice<T>(
+        &self,
+        row: &Row,
+        col: usize,
+        parse: impl Fn(&str) -> Option<T>,
+        allowed: &[&str],
+        diags: &mut Diagnostics,
+    ) -> Option<T> {
+        let cell = self.required(row, col, diags)?;
+        let value = parse(&cell.text);
+        if value.is_none() {
+            diags.push(
+                Diagnostic::new("enum-invalid")
+                    .at(&self.file, cell.span.clone())
+                    .arg("value", &cell.text)
+                    .arg("column", self.schema[col].name)
+                    .arg("allowed", allowed.join("、")),
+            );
+        }
+        value
+    }
+
+    /// Span of a cell, or of the row start when the column is absent.
+    pub fn span(&self, row: &Row, col: usize) -> Range<usize> {
+        self.blank_span(row, col)
+    }
+}
+
+fn csv_error(file: &Arc<SourceFile>, e: &csv::Error) -> Diagnostic {
+    let offset = e.position().map(|p| p.byte() as usize).unwrap_or(0);
+    let detail = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
+        _ => e.to_string(),
+    };
+    Diagnostic::new("csv-syntax")
+        .at(file, offset..offset)
+        .arg("detail", detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_offsets_follow_quotes() {
+        let text = "a,\"1,234.00\",\"x\"\"y\"\nnext";
+        let spans = field_offsets(text, 0);
+        let fields: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(fields, ["a", "\"1,234.00\"", "\"x\"\"y\""]);
+        assert_eq!(&text[content_span(text, spans[1].clone())], "1,234.00");
+    }
+
+    #[test]
+    fn headers_fold_width_and_units() {
+        assert_eq!(normalise_header("金额（万元）"), ("金额".into(), Some("万元".into())));
+        assert_eq!(normalise_header("\u{feff} Amount "), ("amount".into(), None));
+    }
+}

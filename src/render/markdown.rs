@@ -1,0 +1,72 @@
+//! Markdown of notices and project descriptions to HTML that is safe to publish: pulldown-cmark
+//! renders it, ammonia removes anything a committee's text must not bring in (scripts, styles,
+//! event handlers, frames), because notices are written by people, not by the site's authors.
+
+use pulldown_cmark::{Options, Parser, html};
+
+/// Renders markdown and sanitises the result.
+pub fn to_safe_html(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let parser = Parser::new_ext(markdown, options);
+    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut unsafe_html, parser);
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&unsafe_html)
+        .to_string()
+}
+
+/// The first characters of the plain text, for lists and descriptions.
+pub fn excerpt(markdown: &str, max_chars: usize) -> String {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut text = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
+                if !text.ends_with(' ') && !text.is_empty() {
+                    text.push(' ');
+                }
+            }
+            _ => {}
+        }
+        if text.chars().count() > max_chars {
+            break;
+        }
+    }
+    let trimmed = text.trim();
+    if trimmed.chars().count() > max_chars {
+        let cut: String = trimmed.chars().take(max_chars).collect();
+        format!("{cut}…")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_is_not_trusted() {
+        let html = to_safe_html("正文<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[链接](javascript:alert(1))");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("正文"));
+    }
+
+    #[test]
+    fn tables_render() {
+        let html = to_safe_html("| 项目 | 金额 |\n|---|---|\n| 会所 | 63,800.00 |\n");
+        assert!(html.contains("<table>"), "{html}");
+    }
+
+    #[test]
+    fn excerpt_is_plain_and_short() {
+        assert_eq!(excerpt("# 标题\n\n**重要**通知", 20), "标题 重要通知");
+        assert_eq!(excerpt("一二三四五六", 3), "一二三…");
+    }
+}

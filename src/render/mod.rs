@@ -1,0 +1,254 @@
+//! Rendering: the compiled theme, the filters that format figures the Chinese way, and the list of
+//! pages each compound and the portal produce. Pages link relatively (`root` is `../` repeated), so
+//! the site works from any host, any sub-path, and from a folder opened in a browser.
+
+pub mod markdown;
+pub mod theme;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::compute::{CompoundReport, CompoundSummary};
+use crate::config::Config;
+use crate::error::Fatal;
+use crate::ledger::amount::{Area, Money, Price, format_bp};
+
+/// Site-wide values every template sees as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteContext {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    pub generator: String,
+}
+
+/// Something that accepts rendered files (path relative to the output root, bytes).
+pub trait Sink: Sync {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Fatal>;
+}
+
+pub struct SiteRenderer {
+    tera: Tera,
+    site: SiteContext,
+    assets: Vec<(String, Vec<u8>)>,
+}
+
+fn int_arg(value: &Value, filter: &str) -> tera::Result<i64> {
+    value
+        .as_i64()
+        .ok_or_else(|| tera::Error::msg(format!("filter `{filter}` expects an integer, got {value}")))
+}
+
+/// `{{ fen | yuan }}` → ¥172,600.00
+fn filter_yuan(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(Money(int_arg(value, "yuan")?).to_yuan_string()))
+}
+
+/// `{{ fen | wan }}` → 17.26万
+fn filter_wan(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(Money(int_arg(value, "wan")?).to_wan_string()))
+}
+
+/// `{{ fen | plain_yuan }}` → 172600.00
+fn filter_plain_yuan(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(Money(int_arg(value, "plain_yuan")?).to_plain_string()))
+}
+
+/// `{{ basis_points | pct }}` → 95.12%
+fn filter_pct(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(format_bp(int_arg(value, "pct")?)))
+}
+
+/// `{{ hundredths_of_m2 | area }}` → 58,230.45㎡
+fn filter_area(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(Area(int_arg(value, "area")?).to_display_string()))
+}
+
+/// `{{ price | price }}` → 1.80
+fn filter_price(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(Price(int_arg(value, "price")?).to_display_string()))
+}
+
+/// `{{ count | thousands }}` → 1,234
+fn filter_thousands(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let n = int_arg(value, "thousands")?;
+    let text = Money(n * 100).to_yuan_string();
+    let digits = text.trim_start_matches('-').trim_start_matches('¥');
+    let whole = digits.split('.').next().unwrap_or("0");
+    Ok(Value::String(if n < 0 { format!("-{whole}") } else { whole.to_string() }))
+}
+
+/// `{{ part | bar_width(of=whole) }}` → a percentage 0–100 with one decimal, for CSS bar widths.
+fn filter_bar_width(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let part = int_arg(value, "bar_width")?;
+    let whole = args
+        .get("of")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| tera::Error::msg("filter `bar_width` needs `of=<integer>`"))?;
+    let tenths = if whole <= 0 { 0 } else { (i128::from(part.max(0)) * 1000 / i128::from(whole)).min(1000) };
+    Ok(Value::String(format!("{}.{}", tenths / 10, tenths % 10)))
+}
+
+fn template_error(error: &tera::Error) -> Fatal {
+    use std::error::Error as _;
+    let mut detail = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        detail.push_str(": ");
+        detail.push_str(&s.to_string());
+        source = s.source();
+    }
+    let name = match &error.kind {
+        tera::ErrorKind::TemplateNotFound(n) => n.clone(),
+        _ => "theme".to_string(),
+    };
+    Fatal::Template { name, detail }
+}
+
+/// `../` repeated `depth` times (empty at the root).
+fn root_prefix(depth: usize) -> String {
+    "../".repeat(depth)
+}
+
+impl SiteRenderer {
+    /// Loads and compiles the portal's theme once.
+    pub fn new(root: &Path, config: &Config) -> Result<SiteRenderer, Fatal> {
+        let theme = theme::Theme::load(root, &config.theme)?;
+        let mut tera = Tera::default();
+        tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            .map_err(|e| template_error(&e))?;
+        tera.register_filter("yuan", filter_yuan);
+        tera.register_filter("wan", filter_wan);
+        tera.register_filter("plain_yuan", filter_plain_yuan);
+        tera.register_filter("pct", filter_pct);
+        tera.register_filter("area", filter_area);
+        tera.register_filter("price", filter_price);
+        tera.register_filter("thousands", filter_thousands);
+        tera.register_filter("bar_width", filter_bar_width);
+        Ok(SiteRenderer {
+            tera,
+            site: SiteContext {
+                title: config.title.clone(),
+                description: config.description.clone(),
+                base_url: config.base_url.clone(),
+                generator: format!("sanwu {}", env!("CARGO_PKG_VERSION")),
+            },
+            assets: theme.assets,
+        })
+    }
+
+    fn render(&self, template: &str, context: &Context) -> Result<String, Fatal> {
+        self.tera.render(template, context).map_err(|e| template_error(&e))
+    }
+
+    fn page(&self, sink: &dyn Sink, path: &str, template: &str, context: &mut Context, page: &str) -> Result<(), Fatal> {
+        let depth = path.matches('/').count();
+        context.insert("root", &root_prefix(depth));
+        context.insert("page", page);
+        context.insert("path", path);
+        let html = self.render(template, context)?;
+        sink.write(path, html.as_bytes())
+    }
+
+    /// Every page of one compound, under `<slug>/`.
+    pub fn render_compound(&self, report: &CompoundReport, sink: &dyn Sink) -> Result<(), Fatal> {
+        let slug = &report.slug;
+        let mut base = Context::new();
+        base.insert("site", &self.site);
+        base.insert("compound", report);
+        let excerpts: HashMap<&str, String> = report
+            .notices
+            .iter()
+            .map(|n| (n.id.as_str(), markdown::excerpt(&n.body_markdown, 90)))
+            .collect();
+
+        let mut ctx = base.clone();
+        self.page(sink, &format!("{slug}/index.html"), "compound.html", &mut ctx, "overview")?;
+        let sections = [
+            ("fees", "fees.html", report.fees.is_some() || !report.fee_standards.is_empty()),
+            ("revenue", "revenue.html", report.revenue.is_some()),
+            ("fund", "fund.html", report.fund.is_some() || !report.projects.is_empty()),
+            ("tenders", "tenders.html", !report.tenders.is_empty()),
+        ];
+        for (page, template, present) in sections {
+            if present {
+                let mut ctx = base.clone();
+                self.page(sink, &format!("{slug}/{page}.html"), template, &mut ctx, page)?;
+            }
+        }
+        for project in &report.projects {
+            let mut ctx = base.clone();
+            ctx.insert("project", project);
+            ctx.insert("description_html", &markdown::to_safe_html(&project.description));
+            self.page(sink, &format!("{slug}/projects/{}.html", project.id), "project.html", &mut ctx, "fund")?;
+        }
+        for tender in &report.tenders {
+            let mut ctx = base.clone();
+            ctx.insert("tender", tender);
+            self.page(sink, &format!("{slug}/tenders/{}.html", tender.id), "tender.html", &mut ctx, "tenders")?;
+        }
+        let mut ctx = base.clone();
+        ctx.insert("excerpts", &excerpts);
+        self.page(sink, &format!("{slug}/notices.html"), "notices.html", &mut ctx, "notices")?;
+        for notice in &report.notices {
+            let mut ctx = base.clone();
+            ctx.insert("notice", notice);
+            ctx.insert("body_html", &markdown::to_safe_html(&notice.body_markdown));
+            self.page(sink, &format!("{slug}/notices/{}.html", notice.id), "notice.html", &mut ctx, "notices")?;
+        }
+        Ok(())
+    }
+
+    /// The portal's front page and the theme's assets.
+    pub fn render_portal(&self, summaries: &[CompoundSummary], sink: &dyn Sink) -> Result<(), Fatal> {
+        #[derive(Serialize)]
+        struct LatestNotice<'a> {
+            compound: &'a str,
+            slug: &'a str,
+            notice: &'a crate::compute::NoticeLink,
+        }
+        let mut latest: Vec<LatestNotice> = summaries
+            .iter()
+            .flat_map(|s| {
+                s.latest_notices.iter().map(move |n| LatestNotice {
+                    compound: &s.name,
+                    slug: &s.slug,
+                    notice: n,
+                })
+            })
+            .collect();
+        latest.sort_by(|a, b| (&b.notice.date, a.slug, &a.notice.id).cmp(&(&a.notice.date, b.slug, &b.notice.id)));
+        latest.truncate(10);
+        let totals = PortalTotals {
+            compounds: summaries.len(),
+            households: summaries.iter().map(|s| u64::from(s.households)).sum(),
+            fund_balance: summaries
+                .iter()
+                .filter_map(|s| s.headline.fund_balance.as_ref())
+                .map(|b| b.amount)
+                .sum(),
+            tender_savings: summaries.iter().map(|s| s.headline.tender_savings).sum(),
+        };
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site);
+        ctx.insert("compounds", summaries);
+        ctx.insert("latest_notices", &latest);
+        ctx.insert("totals", &totals);
+        self.page(sink, "index.html", "portal.html", &mut ctx, "portal")?;
+        for (path, bytes) in &self.assets {
+            sink.write(path, bytes)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+struct PortalTotals {
+    compounds: usize,
+    households: u64,
+    fund_balance: Money,
+    tender_savings: Money,
+}

@@ -1,0 +1,133 @@
+//! Checks across a compound's ledgers, after each file has been read on its own: references between
+//! records (a withdrawal's project, a project's tender), declared fund balances, and whether each
+//! project's money adds up. Findings go to the compound's diagnostics; nothing here changes data.
+
+use std::collections::BTreeSet;
+
+use crate::compute::fund::{running_balance, withdrawals_by_project};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::ledger::CompoundBooks;
+use crate::ledger::amount::Money;
+use crate::ledger::fund::FundKind;
+
+pub fn check(books: &CompoundBooks, diags: &mut Diagnostics) {
+    check_references(books, diags);
+    check_fund_balances(books, diags);
+    check_project_funding(books, diags);
+    check_fee_building_types(books, diags);
+}
+
+fn known_list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let list: Vec<&str> = ids.collect();
+    if list.is_empty() { "—".to_string() } else { list.join("、") }
+}
+
+fn check_references(books: &CompoundBooks, diags: &mut Diagnostics) {
+    let projects: BTreeSet<&str> = books.projects.iter().map(|p| p.id.as_str()).collect();
+    let tenders: BTreeSet<&str> = books.tenders.iter().map(|t| t.id.as_str()).collect();
+    for e in &books.fund {
+        if e.kind == FundKind::Withdrawal && !e.project.is_empty() && !projects.contains(e.project.as_str()) {
+            diags.push(
+                Diagnostic::new("fund-unknown-project")
+                    .at(&e.project_origin.file, e.project_origin.span.clone())
+                    .arg("project", &e.project)
+                    .arg("known", known_list(projects.iter().copied())),
+            );
+        }
+    }
+    for p in &books.projects {
+        if let Some((tender, origin)) = &p.tender
+            && !tenders.contains(tender.as_str())
+        {
+            diags.push(
+                Diagnostic::new("project-unknown-tender")
+                    .at(&origin.file, origin.span.clone())
+                    .arg("tender", tender)
+                    .arg("known", known_list(tenders.iter().copied())),
+            );
+        }
+    }
+    for t in &books.tenders {
+        if let Some((project, origin)) = &t.project
+            && !projects.contains(project.as_str())
+        {
+            diags.push(
+                Diagnostic::new("tender-unknown-project")
+                    .at(&origin.file, origin.span.clone())
+                    .arg("project", project)
+                    .arg("known", known_list(projects.iter().copied())),
+            );
+        }
+    }
+}
+
+fn check_fund_balances(books: &CompoundBooks, diags: &mut Diagnostics) {
+    let mut overdrawn_reported = false;
+    for (entry, balance) in running_balance(&books.fund) {
+        let origin = &entry.amount_origin;
+        match entry.kind {
+            FundKind::Balance if entry.amount != balance => diags.push(
+                Diagnostic::new("fund-balance-mismatch")
+                    .at(&origin.file, origin.span.clone())
+                    .arg("declared", entry.amount)
+                    .arg("computed", balance)
+                    .arg("difference", entry.amount - balance),
+            ),
+            FundKind::Withdrawal if balance.is_negative() && !overdrawn_reported => {
+                overdrawn_reported = true;
+                diags.push(
+                    Diagnostic::new("fund-overdrawn")
+                        .at(&origin.file, origin.span.clone())
+                        .arg("balance", balance),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+fn check_project_funding(books: &CompoundBooks, diags: &mut Diagnostics) {
+    let withdrawn = withdrawals_by_project(&books.fund);
+    for p in &books.projects {
+        let (Some(settled), Some(origin)) = (p.settled_cost, &p.settled_origin) else {
+            continue;
+        };
+        let from_fund = withdrawn.get(p.id.as_str()).copied().unwrap_or(Money::ZERO);
+        let other: Money = p.funding.iter().map(|f| f.amount).sum();
+        // A project settled without any withdrawal booked yet is still waiting for payment.
+        if from_fund == Money::ZERO {
+            continue;
+        }
+        if from_fund + other != settled {
+            diags.push(
+                Diagnostic::new("project-funding-mismatch")
+                    .at(&origin.file, origin.span.clone())
+                    .arg("settled", settled)
+                    .arg("withdrawn", from_fund)
+                    .arg("other", other)
+                    .arg("difference", settled - from_fund - other),
+            );
+        }
+    }
+}
+
+fn check_fee_building_types(books: &CompoundBooks, diags: &mut Diagnostics) {
+    if books.info.fee_standards.is_empty() {
+        return;
+    }
+    let mut reported = BTreeSet::new();
+    for row in &books.fees {
+        let known = books
+            .info
+            .fee_standards
+            .iter()
+            .any(|s| s.building_type == row.building_type);
+        if !known && reported.insert(row.building_type.as_str()) {
+            diags.push(
+                Diagnostic::new("fees-building-type-unknown")
+                    .at(&row.origin.file, row.origin.span.clone())
+                    .arg("building_type", &row.building_type),
+            );
+        }
+    }
+}
