@@ -45,11 +45,10 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
             severity_overrides.insert(code, *severity.get_ref());
         } else {
             let span = severity.span();
-            diags.push(
-                Diagnostic::new("toml-field")
-                    .at(file, span)
-                    .arg("detail", format!("未知的诊断代码 / unknown diagnostic code `{code}`")),
-            );
+            diags.push(Diagnostic::new("toml-field").at(file, span).arg(
+                "detail",
+                format!("未知的诊断代码 / unknown diagnostic code `{code}`"),
+            ));
         }
     }
     let mut base_url = raw.base_url.unwrap_or_else(|| "/".to_string());

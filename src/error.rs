@@ -11,11 +11,20 @@ pub enum Fatal {
     RootMissing(PathBuf),
     ConfigMissing(PathBuf),
     ContentMissing(PathBuf),
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     OutputNotOurs(PathBuf),
     OutputInsideContent(PathBuf),
-    ThemeMissing { name: String, path: PathBuf },
-    Template { name: String, detail: String },
+    ThemeMissing {
+        name: String,
+        path: PathBuf,
+    },
+    Template {
+        name: String,
+        detail: String,
+    },
     InitTargetNotEmpty(PathBuf),
 }
 
@@ -30,24 +39,70 @@ impl Fatal {
     pub fn message(&self, lang: Lang) -> String {
         use Fatal::*;
         match (self, lang) {
-            (RootMissing(p), Lang::Zh) => format!("找不到门户目录 {}\n提示：用 --root 指定包含 config.toml 的目录", p.display()),
-            (RootMissing(p), Lang::En) => format!("the portal folder {} does not exist\nhint: point --root at the folder that holds config.toml", p.display()),
-            (ConfigMissing(p), Lang::Zh) => format!("找不到 {}\n提示：在门户目录中运行，或用 sanwu init 新建一个门户", p.display()),
-            (ConfigMissing(p), Lang::En) => format!("{} not found\nhint: run inside a portal folder, or create one with sanwu init", p.display()),
-            (ContentMissing(p), Lang::Zh) => format!("找不到小区台账目录 {}\n提示：每个小区一个子目录，放在 content/ 下", p.display()),
-            (ContentMissing(p), Lang::En) => format!("the ledger folder {} does not exist\nhint: put one folder per compound under content/", p.display()),
+            (RootMissing(p), Lang::Zh) => format!(
+                "找不到门户目录 {}\n提示：用 --root 指定包含 config.toml 的目录",
+                p.display()
+            ),
+            (RootMissing(p), Lang::En) => format!(
+                "the portal folder {} does not exist\nhint: point --root at the folder that holds config.toml",
+                p.display()
+            ),
+            (ConfigMissing(p), Lang::Zh) => format!(
+                "找不到 {}\n提示：在门户目录中运行，或用 sanwu init 新建一个门户",
+                p.display()
+            ),
+            (ConfigMissing(p), Lang::En) => format!(
+                "{} not found\nhint: run inside a portal folder, or create one with sanwu init",
+                p.display()
+            ),
+            (ContentMissing(p), Lang::Zh) => format!(
+                "找不到小区台账目录 {}\n提示：每个小区一个子目录，放在 content/ 下",
+                p.display()
+            ),
+            (ContentMissing(p), Lang::En) => format!(
+                "the ledger folder {} does not exist\nhint: put one folder per compound under content/",
+                p.display()
+            ),
             (Io { path, error }, Lang::Zh) => format!("无法读写 {}：{error}", path.display()),
-            (Io { path, error }, Lang::En) => format!("cannot read or write {}: {error}", path.display()),
-            (OutputNotOurs(p), Lang::Zh) => format!("输出目录 {} 不是空目录，也不是 sanwu 生成的网站，为避免误删未覆盖它\n提示：换一个 --output 目录，或先手动清空它", p.display()),
-            (OutputNotOurs(p), Lang::En) => format!("the output folder {} is neither empty nor a site sanwu built; it was left untouched\nhint: choose another --output folder, or empty it yourself", p.display()),
-            (OutputInsideContent(p), Lang::Zh) => format!("输出目录 {} 位于台账目录内\n提示：输出目录应放在 content/ 之外", p.display()),
-            (OutputInsideContent(p), Lang::En) => format!("the output folder {} is inside the ledger folder\nhint: put the output outside content/", p.display()),
-            (ThemeMissing { name, path }, Lang::Zh) => format!("找不到主题“{name}”（{}）\n提示：config.toml 中 theme = \"default\" 使用内置主题", path.display()),
-            (ThemeMissing { name, path }, Lang::En) => format!("theme “{name}” not found ({})\nhint: theme = \"default\" in config.toml uses the built-in theme", path.display()),
+            (Io { path, error }, Lang::En) => {
+                format!("cannot read or write {}: {error}", path.display())
+            }
+            (OutputNotOurs(p), Lang::Zh) => format!(
+                "输出目录 {} 不是空目录，也不是 sanwu 生成的网站，为避免误删未覆盖它\n提示：换一个 --output 目录，或先手动清空它",
+                p.display()
+            ),
+            (OutputNotOurs(p), Lang::En) => format!(
+                "the output folder {} is neither empty nor a site sanwu built; it was left untouched\nhint: choose another --output folder, or empty it yourself",
+                p.display()
+            ),
+            (OutputInsideContent(p), Lang::Zh) => format!(
+                "输出目录 {} 位于台账目录内\n提示：输出目录应放在 content/ 之外",
+                p.display()
+            ),
+            (OutputInsideContent(p), Lang::En) => format!(
+                "the output folder {} is inside the ledger folder\nhint: put the output outside content/",
+                p.display()
+            ),
+            (ThemeMissing { name, path }, Lang::Zh) => format!(
+                "找不到主题“{name}”（{}）\n提示：config.toml 中 theme = \"default\" 使用内置主题",
+                path.display()
+            ),
+            (ThemeMissing { name, path }, Lang::En) => format!(
+                "theme “{name}” not found ({})\nhint: theme = \"default\" in config.toml uses the built-in theme",
+                path.display()
+            ),
             (Template { name, detail }, Lang::Zh) => format!("模板 {name} 有错误：{detail}"),
-            (Template { name, detail }, Lang::En) => format!("template {name} has an error: {detail}"),
-            (InitTargetNotEmpty(p), Lang::Zh) => format!("目录 {} 已存在且不为空，未做任何改动\n提示：换一个新目录名", p.display()),
-            (InitTargetNotEmpty(p), Lang::En) => format!("{} exists and is not empty; nothing was changed\nhint: choose a new folder name", p.display()),
+            (Template { name, detail }, Lang::En) => {
+                format!("template {name} has an error: {detail}")
+            }
+            (InitTargetNotEmpty(p), Lang::Zh) => format!(
+                "目录 {} 已存在且不为空，未做任何改动\n提示：换一个新目录名",
+                p.display()
+            ),
+            (InitTargetNotEmpty(p), Lang::En) => format!(
+                "{} exists and is not empty; nothing was changed\nhint: choose a new folder name",
+                p.display()
+            ),
         }
     }
 }

@@ -63,13 +63,19 @@ fn absolute(path: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
 fn not_published(lang: Lang, output: &std::path::Path) -> String {
     match lang {
         Lang::Zh => format!("有错误，未发布；{} 保持原样。", output.display()),
-        Lang::En => format!("not published because of errors; {} was left as it was.", output.display()),
+        Lang::En => format!(
+            "not published because of errors; {} was left as it was.",
+            output.display()
+        ),
     }
 }
 
 fn published(lang: Lang, compounds: usize, output: &std::path::Path) -> String {
     match lang {
         Lang::Zh => format!("已生成 {compounds} 个小区的公示网站：{}", output.display()),
-        Lang::En => format!("built the site of {compounds} compounds into {}", output.display()),
+        Lang::En => format!(
+            "built the site of {compounds} compounds into {}",
+            output.display()
+        ),
     }
 }

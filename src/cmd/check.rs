@@ -19,7 +19,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Fatal> {
         let outcome = pipeline::run(portal, None)?;
         diags.extend(outcome.diagnostics);
     }
-    let overrides = portal.as_ref().map(|p| p.config.severity_overrides.clone()).unwrap_or_default();
+    let overrides = portal
+        .as_ref()
+        .map(|p| p.config.severity_overrides.clone())
+        .unwrap_or_default();
     diags.finish(&overrides);
     match args.format {
         Format::Json => println!("{}", render::to_json(&diags, lang)),

@@ -11,7 +11,11 @@ use crate::diag::{Diagnostics, Lang};
 
 /// Exit code for a run whose data findings are `diags`: 1 on any error, else 0.
 pub fn exit_code(diags: &Diagnostics) -> ExitCode {
-    if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if diags.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Prints findings and the summary line to stderr.
@@ -19,6 +23,9 @@ pub fn report(diags: &Diagnostics, lang: Lang, quiet: bool) {
     let text = render::to_text(diags, lang);
     eprint!("{text}");
     if !quiet || !diags.is_empty() {
-        eprintln!("{}", render::summary(diags.error_count(), diags.warning_count(), lang));
+        eprintln!(
+            "{}",
+            render::summary(diags.error_count(), diags.warning_count(), lang)
+        );
     }
 }

@@ -197,7 +197,10 @@ fn fees_view(books: &CompoundBooks) -> Option<FeesView> {
             building_type: r.building_type.clone(),
             households_billed: r.households_billed,
             households_paid: r.households_paid,
-            household_rate_bp: ratio_bp(i64::from(r.households_paid), i64::from(r.households_billed)),
+            household_rate_bp: ratio_bp(
+                i64::from(r.households_paid),
+                i64::from(r.households_billed),
+            ),
             receivable: r.receivable,
             received: r.received,
             rate_bp: ratio_bp(r.received.0, r.receivable.0),
@@ -205,7 +208,11 @@ fn fees_view(books: &CompoundBooks) -> Option<FeesView> {
             note: r.note.clone(),
             source: r.origin.file_line(),
         });
-        match year.by_type.iter_mut().find(|t| t.building_type == r.building_type) {
+        match year
+            .by_type
+            .iter_mut()
+            .find(|t| t.building_type == r.building_type)
+        {
             Some(t) => t.add(r.receivable, r.received, r.arrears_recovered),
             None => {
                 let mut t = FeeTotal {
@@ -216,10 +223,12 @@ fn fees_view(books: &CompoundBooks) -> Option<FeesView> {
                 year.by_type.push(t);
             }
         }
-        year.total.add(r.receivable, r.received, r.arrears_recovered);
+        year.total
+            .add(r.receivable, r.received, r.arrears_recovered);
     }
     for y in years.values_mut() {
-        y.by_type.sort_by(|a, b| a.building_type.cmp(&b.building_type));
+        y.by_type
+            .sort_by(|a, b| a.building_type.cmp(&b.building_type));
     }
     Some(FeesView {
         years: years.into_values().rev().collect(),
@@ -328,10 +337,18 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
         c.gross += e.gross;
         c.costs += e.costs;
         c.net += e.net;
-        *allocations.entry(y).or_default().entry(e.allocation).or_default() += e.net;
+        *allocations
+            .entry(y)
+            .or_default()
+            .entry(e.allocation)
+            .or_default() += e.net;
     }
     for (y, year) in years.iter_mut() {
-        year.by_category = categories.remove(y).unwrap_or_default().into_values().collect();
+        year.by_category = categories
+            .remove(y)
+            .unwrap_or_default()
+            .into_values()
+            .collect();
         year.by_allocation = allocations
             .remove(y)
             .unwrap_or_default()
@@ -390,7 +407,12 @@ fn fund_view(books: &CompoundBooks) -> Option<FundView> {
             .unwrap_or_default()
     };
     let total = |kind: FundKind| -> Money {
-        books.fund.iter().filter(|e| e.kind == kind).map(|e| e.amount).sum()
+        books
+            .fund
+            .iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| e.amount)
+            .sum()
     };
     let rows = running
         .iter()
@@ -462,7 +484,11 @@ pub struct VoteView {
     pub verdict: vote::Verdict,
 }
 
-fn project_view(p: &Project, books: &CompoundBooks, withdrawn: &BTreeMap<&str, Money>) -> ProjectView {
+fn project_view(
+    p: &Project,
+    books: &CompoundBooks,
+    withdrawn: &BTreeMap<&str, Money>,
+) -> ProjectView {
     let from_fund = withdrawn.get(p.id.as_str()).copied().unwrap_or_default();
     let other: Money = p.funding.iter().map(|f| f.amount).sum();
     let funding_total = from_fund + other;
@@ -675,9 +701,14 @@ pub fn report(books: &CompoundBooks) -> CompoundReport {
         .map(|p| project_view(p, books, &withdrawn))
         .collect();
     projects.sort_by(|a, b| {
-        (b.vote.as_ref().and_then(|v| v.end.clone()), &a.id).cmp(&(a.vote.as_ref().and_then(|v| v.end.clone()), &b.id))
+        (b.vote.as_ref().and_then(|v| v.end.clone()), &a.id)
+            .cmp(&(a.vote.as_ref().and_then(|v| v.end.clone()), &b.id))
     });
-    let mut tenders: Vec<TenderView> = books.tenders.iter().map(|t| tender_view(t, books)).collect();
+    let mut tenders: Vec<TenderView> = books
+        .tenders
+        .iter()
+        .map(|t| tender_view(t, books))
+        .collect();
     tenders.sort_by(|a, b| (&b.awarded, &a.id).cmp(&(&a.awarded, &b.id)));
     let mut notices: Vec<NoticeView> = books.notices.iter().map(notice_view).collect();
     notices.sort_by(|a, b| (&b.date, &a.id).cmp(&(&a.date, &b.id)));
@@ -691,10 +722,13 @@ pub fn report(books: &CompoundBooks) -> CompoundReport {
                 receivable: y.total.receivable,
             })
         }),
-        revenue_net: revenue.as_ref().and_then(|r| r.years.first()).map(|y| YearAmount {
-            year: y.year,
-            amount: y.net,
-        }),
+        revenue_net: revenue
+            .as_ref()
+            .and_then(|r| r.years.first())
+            .map(|y| YearAmount {
+                year: y.year,
+                amount: y.net,
+            }),
         fund_balance: fund.as_ref().and_then(|f| {
             f.balance_date.clone().map(|date| DatedAmount {
                 date,

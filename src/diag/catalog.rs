@@ -7,7 +7,17 @@ use std::sync::OnceLock;
 use super::Severity;
 
 /// The language of diagnostics and of the site's interface.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -44,7 +54,11 @@ pub fn default_severity(code: &str) -> Severity {
 }
 
 /// The message and hint of `code` in `lang`, with `{name}` placeholders filled in.
-pub fn message(code: &str, lang: Lang, args: &[(&'static str, String)]) -> (String, Option<String>) {
+pub fn message(
+    code: &str,
+    lang: Lang,
+    args: &[(&'static str, String)],
+) -> (String, Option<String>) {
     let Some(entry) = entries().get(code) else {
         return (format!("[{code}]"), None);
     };
@@ -73,10 +87,15 @@ mod tests {
         assert!(parsed.len() > 20);
         for (code, entry) in &parsed {
             assert!(
-                code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                code.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{code} is not kebab-case"
             );
-            assert_eq!(entry.hint_zh.is_some(), entry.hint_en.is_some(), "{code}: hints in both languages");
+            assert_eq!(
+                entry.hint_zh.is_some(),
+                entry.hint_en.is_some(),
+                "{code}: hints in both languages"
+            );
         }
     }
 

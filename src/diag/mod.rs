@@ -20,7 +20,9 @@ pub use catalog::Lang;
 pub use source::{LineCol, SourceFile};
 
 /// How serious a finding is. `Off` only results from a portal's configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Off,

@@ -81,7 +81,10 @@ mod tests {
         assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
         // "金额" starts after "期间," = 3 characters.
         assert_eq!(f.line_col("期间,".len()), LineCol { line: 1, column: 4 });
-        assert_eq!(f.line_col(f.text.find("12").unwrap()), LineCol { line: 2, column: 8 });
+        assert_eq!(
+            f.line_col(f.text.find("12").unwrap()),
+            LineCol { line: 2, column: 8 }
+        );
     }
 
     #[test]

@@ -11,7 +11,10 @@ use super::amount::normalise_number_text;
 /// Parses a calendar date in any of the accepted forms.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let t = normalise_number_text(text);
-    let t = t.strip_suffix('日').or_else(|| t.strip_suffix('号')).unwrap_or(&t);
+    let t = t
+        .strip_suffix('日')
+        .or_else(|| t.strip_suffix('号'))
+        .unwrap_or(&t);
     let parts: Vec<&str> = t.split(['-', '/', '.', '年', '月']).collect();
     if parts.len() == 3 {
         let y: i32 = parse_digits(parts[0], 4, 4)?;
@@ -239,10 +242,24 @@ mod tests {
 
     #[test]
     fn dates_in_every_accepted_form() {
-        for text in ["2023-05-01", "2023/5/1", "2023.5.1", "2023年5月1日", "２０２３－０５－０１", "45047"] {
+        for text in [
+            "2023-05-01",
+            "2023/5/1",
+            "2023.5.1",
+            "2023年5月1日",
+            "２０２３－０５－０１",
+            "45047",
+        ] {
             assert_eq!(parse_date(text), Some(d(2023, 5, 1)), "{text}");
         }
-        for bad in ["2023-02-30", "23-5-1", "2023-5", "hello", "", "2023年13月1日"] {
+        for bad in [
+            "2023-02-30",
+            "23-5-1",
+            "2023-5",
+            "hello",
+            "",
+            "2023年13月1日",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }

@@ -138,7 +138,12 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Compound
     };
     let management = match &raw.management {
         None => Some(Management::Company),
-        some => f.choice(some, "management", Management::from_label, Management::LABELS),
+        some => f.choice(
+            some,
+            "management",
+            Management::from_label,
+            Management::LABELS,
+        ),
     };
     let property_company = match management {
         Some(Management::Company) => f.text(&raw.property_company, "property_company"),
@@ -169,8 +174,18 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Compound
             }
             some => f.price(some, "price"),
         };
-        let charging = f.choice(&s.charging, "charging", Charging::from_label, Charging::LABELS);
-        let price_form = f.choice(&s.price_form, "price_form", PriceForm::from_label, PriceForm::LABELS);
+        let charging = f.choice(
+            &s.charging,
+            "charging",
+            Charging::from_label,
+            Charging::LABELS,
+        );
+        let price_form = f.choice(
+            &s.price_form,
+            "price_form",
+            PriceForm::from_label,
+            PriceForm::LABELS,
+        );
         let effective = f.date(&s.effective, "effective");
         if let (Some(building_type), Some(price)) = (building_type, price) {
             fee_standards.push(FeeStandard {

@@ -11,14 +11,46 @@ use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::parse::csv_table::{Column, Table};
 
 pub const SCHEMA: &[Column] = &[
-    Column { name: "期间", aliases: &["period", "会计期间", "月份", "季度"], required: true },
-    Column { name: "建筑类型", aliases: &["building_type", "物业类型", "类型"], required: true },
-    Column { name: "应缴户数", aliases: &["households_billed", "总户数", "收费户数", "总数量"], required: true },
-    Column { name: "已缴户数", aliases: &["households_paid", "缴费户数", "实缴户数", "缴费数量"], required: true },
-    Column { name: "应收金额", aliases: &["receivable", "应收", "应收物业费"], required: true },
-    Column { name: "实收金额", aliases: &["received", "实收", "实收物业费"], required: true },
-    Column { name: "清欠金额", aliases: &["arrears_recovered", "清欠", "收回欠费"], required: false },
-    Column { name: "备注", aliases: &["note", "说明"], required: false },
+    Column {
+        name: "期间",
+        aliases: &["period", "会计期间", "月份", "季度"],
+        required: true,
+    },
+    Column {
+        name: "建筑类型",
+        aliases: &["building_type", "物业类型", "类型"],
+        required: true,
+    },
+    Column {
+        name: "应缴户数",
+        aliases: &["households_billed", "总户数", "收费户数", "总数量"],
+        required: true,
+    },
+    Column {
+        name: "已缴户数",
+        aliases: &["households_paid", "缴费户数", "实缴户数", "缴费数量"],
+        required: true,
+    },
+    Column {
+        name: "应收金额",
+        aliases: &["receivable", "应收", "应收物业费"],
+        required: true,
+    },
+    Column {
+        name: "实收金额",
+        aliases: &["received", "实收", "实收物业费"],
+        required: true,
+    },
+    Column {
+        name: "清欠金额",
+        aliases: &["arrears_recovered", "清欠", "收回欠费"],
+        required: false,
+    },
+    Column {
+        name: "备注",
+        aliases: &["note", "说明"],
+        required: false,
+    },
 ];
 
 const PERIOD: usize = 0;
@@ -57,8 +89,23 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<FeeRow> {
         let receivable = table.money(row, RECEIVABLE, diags);
         let received = table.money(row, RECEIVED, diags);
         let arrears = table.opt_money(row, ARREARS, diags);
-        let (Some(period), Some(building_type), Some(billed), Some(paid), Some(receivable), Some(received), Some(arrears)) =
-            (period, building_type, billed, paid, receivable, received, arrears)
+        let (
+            Some(period),
+            Some(building_type),
+            Some(billed),
+            Some(paid),
+            Some(receivable),
+            Some(received),
+            Some(arrears),
+        ) = (
+            period,
+            building_type,
+            billed,
+            paid,
+            receivable,
+            received,
+            arrears,
+        )
         else {
             continue;
         };

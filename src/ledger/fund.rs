@@ -21,12 +21,36 @@ labelled_enum!(
 );
 
 pub const SCHEMA: &[Column] = &[
-    Column { name: "日期", aliases: &["date"], required: true },
-    Column { name: "类型", aliases: &["kind", "类别", "收支类型"], required: true },
-    Column { name: "金额", aliases: &["amount", "发生额"], required: true },
-    Column { name: "项目", aliases: &["project", "项目编号", "维修项目"], required: false },
-    Column { name: "凭证号", aliases: &["voucher", "凭证"], required: false },
-    Column { name: "摘要", aliases: &["memo", "说明", "备注"], required: false },
+    Column {
+        name: "日期",
+        aliases: &["date"],
+        required: true,
+    },
+    Column {
+        name: "类型",
+        aliases: &["kind", "类别", "收支类型"],
+        required: true,
+    },
+    Column {
+        name: "金额",
+        aliases: &["amount", "发生额"],
+        required: true,
+    },
+    Column {
+        name: "项目",
+        aliases: &["project", "项目编号", "维修项目"],
+        required: false,
+    },
+    Column {
+        name: "凭证号",
+        aliases: &["voucher", "凭证"],
+        required: false,
+    },
+    Column {
+        name: "摘要",
+        aliases: &["memo", "说明", "备注"],
+        required: false,
+    },
 ];
 
 const DATE: usize = 0;
@@ -68,7 +92,8 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<FundEntry> 
         let project = table.opt_text(row, PROJECT);
         if kind == FundKind::Withdrawal && project.is_empty() {
             diags.push(
-                Diagnostic::new("fund-withdrawal-without-project").at(file, table.span(row, PROJECT)),
+                Diagnostic::new("fund-withdrawal-without-project")
+                    .at(file, table.span(row, PROJECT)),
             );
         }
         entries.push(FundEntry {

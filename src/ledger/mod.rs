@@ -35,7 +35,11 @@ impl Origin {
 
     /// `content/mingxiu/fund.csv:14` for provenance notes on the site.
     pub fn file_line(&self) -> String {
-        format!("{}:{}", self.file.display_path, self.file.line_col(self.span.start).line)
+        format!(
+            "{}:{}",
+            self.file.display_path,
+            self.file.line_col(self.span.start).line
+        )
     }
 }
 

@@ -277,7 +277,8 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
     }
     if matter != Matter::Emergency && vote.is_none() {
         let span = raw.title.as_ref().map(|t| f.span(t)).unwrap_or(0..0);
-        f.diags.push(Diagnostic::new("project-vote-missing").at(file, span));
+        f.diags
+            .push(Diagnostic::new("project-vote-missing").at(file, span));
     }
     Some(Project {
         id: id.to_string(),
@@ -295,7 +296,10 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
             .map(|t| (t.get_ref().trim().to_string(), Origin::new(file, f.span(t)))),
         contract_amount,
         settled_cost,
-        settled_origin: raw.settled_cost.as_ref().map(|r| Origin::new(file, f.span(r))),
+        settled_origin: raw
+            .settled_cost
+            .as_ref()
+            .map(|r| Origin::new(file, f.span(r))),
         plan_published,
         start_date,
         completed,

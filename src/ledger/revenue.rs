@@ -35,17 +35,61 @@ labelled_enum!(
 );
 
 pub const SCHEMA: &[Column] = &[
-    Column { name: "日期", aliases: &["date", "期间", "period", "收入日期"], required: true },
-    Column { name: "类别", aliases: &["category", "收入类别", "类型"], required: true },
-    Column { name: "项目", aliases: &["item", "收入项目", "摘要"], required: false },
-    Column { name: "相对方", aliases: &["counterparty", "经营合同相对方", "付款单位"], required: false },
-    Column { name: "收入金额", aliases: &["gross", "收入", "金额", "amount"], required: true },
-    Column { name: "合理成本", aliases: &["costs", "成本", "扣除成本"], required: false },
-    Column { name: "净收益", aliases: &["net", "净收入", "收益"], required: false },
-    Column { name: "去向", aliases: &["allocation", "收益去向", "用途"], required: true },
-    Column { name: "决议", aliases: &["resolution", "决议依据", "业主大会决议"], required: false },
-    Column { name: "凭证号", aliases: &["voucher", "凭证", "凭证编号"], required: false },
-    Column { name: "备注", aliases: &["note", "说明"], required: false },
+    Column {
+        name: "日期",
+        aliases: &["date", "期间", "period", "收入日期"],
+        required: true,
+    },
+    Column {
+        name: "类别",
+        aliases: &["category", "收入类别", "类型"],
+        required: true,
+    },
+    Column {
+        name: "项目",
+        aliases: &["item", "收入项目", "摘要"],
+        required: false,
+    },
+    Column {
+        name: "相对方",
+        aliases: &["counterparty", "经营合同相对方", "付款单位"],
+        required: false,
+    },
+    Column {
+        name: "收入金额",
+        aliases: &["gross", "收入", "金额", "amount"],
+        required: true,
+    },
+    Column {
+        name: "合理成本",
+        aliases: &["costs", "成本", "扣除成本"],
+        required: false,
+    },
+    Column {
+        name: "净收益",
+        aliases: &["net", "净收入", "收益"],
+        required: false,
+    },
+    Column {
+        name: "去向",
+        aliases: &["allocation", "收益去向", "用途"],
+        required: true,
+    },
+    Column {
+        name: "决议",
+        aliases: &["resolution", "决议依据", "业主大会决议"],
+        required: false,
+    },
+    Column {
+        name: "凭证号",
+        aliases: &["voucher", "凭证", "凭证编号"],
+        required: false,
+    },
+    Column {
+        name: "备注",
+        aliases: &["note", "说明"],
+        required: false,
+    },
 ];
 
 const WHEN: usize = 0;
@@ -88,7 +132,13 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntr
         let gross = table.money(row, GROSS, diags);
         let costs = table.opt_money(row, COSTS, diags);
         let net = table.opt_money(row, NET, diags);
-        let allocation = table.choice(row, ALLOCATION, Allocation::from_label, Allocation::LABELS, diags);
+        let allocation = table.choice(
+            row,
+            ALLOCATION,
+            Allocation::from_label,
+            Allocation::LABELS,
+            diags,
+        );
         let (Some(when), Some(category), Some(gross), Some(costs), Some(net), Some(allocation)) =
             (when, category, gross, costs, net, allocation)
         else {

@@ -98,7 +98,12 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
     let raw: RawTender = toml_doc::deserialize(file, diags)?;
     let mut f = Fields::new(file, diags);
     let title = f.text(&raw.title, "title");
-    let funding = f.choice(&raw.funding, "funding", FundingSource::from_label, FundingSource::LABELS);
+    let funding = f.choice(
+        &raw.funding,
+        "funding",
+        FundingSource::from_label,
+        FundingSource::LABELS,
+    );
     let method = f.choice(&raw.method, "method", Method::from_label, Method::LABELS);
     let first_quote = f.money(&raw.first_quote, "first_quote");
     let budget = f.money(&raw.budget, "budget");
@@ -140,7 +145,8 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
     }
     let title_span = raw.title.as_ref().map(|t| f.span(t)).unwrap_or(0..0);
     if raw.bid.is_empty() {
-        f.diags.push(Diagnostic::new("tender-no-bids").at(file, title_span));
+        f.diags
+            .push(Diagnostic::new("tender-no-bids").at(file, title_span));
     }
     let winner = opt_text(&raw.winner);
     if let (Some(w), Some(raw_winner)) = (&winner, &raw.winner)
@@ -154,7 +160,10 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
                 .arg("winner", w)
                 .arg(
                     "bidders",
-                    bids.iter().map(|b| b.bidder.as_str()).collect::<Vec<_>>().join("、"),
+                    bids.iter()
+                        .map(|b| b.bidder.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、"),
                 ),
         );
     }

@@ -24,12 +24,18 @@ pub struct Portal {
 pub fn is_slug(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 80
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
         && !name.starts_with(['-', '_'])
 }
 
 /// Reads and decodes a file. `Ok(None)` when its bytes are in no supported encoding (reported).
-pub fn read_source(path: &Path, root: &Path, diags: &mut Diagnostics) -> Result<Option<Arc<SourceFile>>, Fatal> {
+pub fn read_source(
+    path: &Path,
+    root: &Path,
+    diags: &mut Diagnostics,
+) -> Result<Option<Arc<SourceFile>>, Fatal> {
     let bytes = std::fs::read(path).map_err(|e| Fatal::io(path, e))?;
     let display = path
         .strip_prefix(root)
@@ -37,7 +43,9 @@ pub fn read_source(path: &Path, root: &Path, diags: &mut Diagnostics) -> Result<
         .to_string_lossy()
         .replace('\\', "/");
     match decode::decode(&bytes) {
-        Some((text, encoding)) => Ok(Some(Arc::new(SourceFile::new(path, display, text, encoding)))),
+        Some((text, encoding)) => Ok(Some(Arc::new(SourceFile::new(
+            path, display, text, encoding,
+        )))),
         None => {
             let file = Arc::new(SourceFile::new(path, display, String::new(), "?"));
             diags.push(Diagnostic::new("encoding-invalid").in_file(&file));
@@ -77,12 +85,16 @@ pub fn open_portal(root: &Path, diags: &mut Diagnostics) -> Result<Option<Portal
         }
         if !is_slug(&name) {
             let file = Arc::new(SourceFile::new(
-                &path,
+                path,
                 format!("content/{name}/"),
                 String::new(),
                 "UTF-8",
             ));
-            diags.push(Diagnostic::new("slug-invalid").in_file(&file).arg("name", &name));
+            diags.push(
+                Diagnostic::new("slug-invalid")
+                    .in_file(&file)
+                    .arg("name", &name),
+            );
             continue;
         }
         compounds.push((name, path.to_path_buf()));
@@ -112,7 +124,8 @@ fn sorted_entries(dir: &Path) -> Result<Vec<walkdir::DirEntry>, Fatal> {
 
 /// The files a compound folder may hold, by name.
 const LEDGER_FILES: &[&str] = &["compound.toml", "fees.csv", "revenue.csv", "fund.csv"];
-const RECORD_FOLDERS: &[(&str, &str)] = &[("projects", "toml"), ("tenders", "toml"), ("notices", "md")];
+const RECORD_FOLDERS: &[(&str, &str)] =
+    &[("projects", "toml"), ("tenders", "toml"), ("notices", "md")];
 
 /// Reads one compound folder. `Ok(None)` when compound.toml is missing or unusable (reported);
 /// other findings are reported and the rest of the books is still returned.
@@ -132,7 +145,11 @@ pub fn load_compound(
         ))
     };
     if !compound_path.is_file() {
-        diags.push(Diagnostic::new("compound-missing").in_file(&folder_file()).arg("name", slug));
+        diags.push(
+            Diagnostic::new("compound-missing")
+                .in_file(&folder_file())
+                .arg("name", slug),
+        );
         return Ok(None);
     }
     for entry in sorted_entries(dir)? {
@@ -141,27 +158,41 @@ pub fn load_compound(
             || RECORD_FOLDERS.iter().any(|(folder, _)| *folder == name)
             || name.starts_with('.');
         if !known {
-            diags.push(Diagnostic::new("file-ignored").in_file(&folder_file()).arg("name", &name));
+            diags.push(
+                Diagnostic::new("file-ignored")
+                    .in_file(&folder_file())
+                    .arg("name", &name),
+            );
         }
     }
     let info = match read_source(&compound_path, root, diags)? {
         Some(file) => ledger::compound::parse(&file, diags),
         None => None,
     };
-    let read_optional = |name: &str, diags: &mut Diagnostics| -> Result<Option<Arc<SourceFile>>, Fatal> {
-        let path = dir.join(name);
-        if path.is_file() {
-            read_source(&path, root, diags)
-        } else {
-            Ok(None)
-        }
-    };
+    let read_optional =
+        |name: &str, diags: &mut Diagnostics| -> Result<Option<Arc<SourceFile>>, Fatal> {
+            let path = dir.join(name);
+            if path.is_file() {
+                read_source(&path, root, diags)
+            } else {
+                Ok(None)
+            }
+        };
     let fees_file = read_optional("fees.csv", diags)?;
     let revenue_file = read_optional("revenue.csv", diags)?;
     let fund_file = read_optional("fund.csv", diags)?;
-    let fees = fees_file.as_ref().map(|f| ledger::fees::parse(f, diags)).unwrap_or_default();
-    let revenue = revenue_file.as_ref().map(|f| ledger::revenue::parse(f, diags)).unwrap_or_default();
-    let fund = fund_file.as_ref().map(|f| ledger::fund::parse(f, diags)).unwrap_or_default();
+    let fees = fees_file
+        .as_ref()
+        .map(|f| ledger::fees::parse(f, diags))
+        .unwrap_or_default();
+    let revenue = revenue_file
+        .as_ref()
+        .map(|f| ledger::revenue::parse(f, diags))
+        .unwrap_or_default();
+    let fund = fund_file
+        .as_ref()
+        .map(|f| ledger::fund::parse(f, diags))
+        .unwrap_or_default();
 
     let mut projects = Vec::new();
     let mut tenders = Vec::new();
@@ -184,14 +215,22 @@ pub fn load_compound(
                     String::new(),
                     "UTF-8",
                 ));
-                diags.push(Diagnostic::new("file-ignored").in_file(&file).arg("name", &name));
+                diags.push(
+                    Diagnostic::new("file-ignored")
+                        .in_file(&file)
+                        .arg("name", &name),
+                );
                 continue;
             };
             let Some(file) = read_source(file_path, root, diags)? else {
                 continue;
             };
             if !is_slug(id) {
-                diags.push(Diagnostic::new("slug-invalid").in_file(&file).arg("name", id));
+                diags.push(
+                    Diagnostic::new("slug-invalid")
+                        .in_file(&file)
+                        .arg("name", id),
+                );
                 continue;
             }
             match *folder {

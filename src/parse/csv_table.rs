@@ -116,7 +116,11 @@ fn content_span(text: &str, raw: Range<usize>) -> Range<usize> {
 impl<'s> Table<'s> {
     /// Reads `file` against `schema`. Returns `None` only when the file has no usable header; row
     /// problems are reported and the row is skipped.
-    pub fn read(file: &Arc<SourceFile>, schema: &'s [Column], diags: &mut Diagnostics) -> Option<Self> {
+    pub fn read(
+        file: &Arc<SourceFile>,
+        schema: &'s [Column],
+        diags: &mut Diagnostics,
+    ) -> Option<Self> {
         let text = file.text.as_str();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -126,11 +130,10 @@ impl<'s> Table<'s> {
         let header = loop {
             match records.next() {
                 None => {
-                    diags.push(
-                        Diagnostic::new("csv-empty")
-                            .in_file(file)
-                            .arg("header", schema.iter().map(|c| c.name).collect::<Vec<_>>().join(",")),
-                    );
+                    diags.push(Diagnostic::new("csv-empty").in_file(file).arg(
+                        "header",
+                        schema.iter().map(|c| c.name).collect::<Vec<_>>().join(","),
+                    ));
                     return None;
                 }
                 Some(Err(e)) => {
@@ -285,7 +288,9 @@ impl<'s> Table<'s> {
 
     /// Optional text (empty when blank).
     pub fn opt_text(&self, row: &Row, col: usize) -> String {
-        self.cell(row, col).map(|c| c.text.clone()).unwrap_or_default()
+        self.cell(row, col)
+            .map(|c| c.text.clone())
+            .unwrap_or_default()
     }
 
     /// Required amount.
@@ -295,7 +300,12 @@ impl<'s> Table<'s> {
     }
 
     /// Optional amount: `Some(None)` when blank or written as a dash, `None` when unreadable.
-    pub fn opt_money(&self, row: &Row, col: usize, diags: &mut Diagnostics) -> Option<Option<Money>> {
+    pub fn opt_money(
+        &self,
+        row: &Row,
+        col: usize,
+        diags: &mut Diagnostics,
+    ) -> Option<Option<Money>> {
         match self.cell(row, col) {
             None => Some(None),
             Some(c) if matches!(c.text.as_str(), "-" | "—" | "－") => Some(None),
@@ -449,7 +459,13 @@ mod tests {
 
     #[test]
     fn headers_fold_width_and_units() {
-        assert_eq!(normalise_header("金额（万元）"), ("金额".into(), Some("万元".into())));
-        assert_eq!(normalise_header("\u{feff} Amount "), ("amount".into(), None));
+        assert_eq!(
+            normalise_header("金额（万元）"),
+            ("金额".into(), Some("万元".into()))
+        );
+        assert_eq!(
+            normalise_header("\u{feff} Amount "),
+            ("amount".into(), None)
+        );
     }
 }

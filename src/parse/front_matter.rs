@@ -18,7 +18,10 @@ pub fn split(text: &str) -> Option<Split> {
     let front_start = first_end + 1;
     let mut pos = front_start;
     while pos <= text.len() {
-        let line_end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+        let line_end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i)
+            .unwrap_or(text.len());
         if text[pos..line_end].trim_end() == "+++" {
             let body_start = (line_end + 1).min(text.len());
             return Some(Split {

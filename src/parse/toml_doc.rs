@@ -46,7 +46,10 @@ pub fn deserialize_at<T: DeserializeOwned>(
 }
 
 /// Deserialises a whole file.
-pub fn deserialize<T: DeserializeOwned>(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<T> {
+pub fn deserialize<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    diags: &mut Diagnostics,
+) -> Option<T> {
     deserialize_at(file, &file.text, 0, diags)
 }
 
@@ -78,7 +81,11 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn new(file: &'a Arc<SourceFile>, diags: &'a mut Diagnostics) -> Self {
-        Fields { file, diags, offset: 0 }
+        Fields {
+            file,
+            diags,
+            offset: 0,
+        }
     }
 
     pub fn span<T>(&self, value: &Spanned<T>) -> Range<usize> {

@@ -25,10 +25,10 @@ pub fn excerpt(markdown: &str, max_chars: usize) -> String {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak
             | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
-                if !text.ends_with(' ') && !text.is_empty() {
-                    text.push(' ');
-                }
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) if !text.ends_with(' ') && !text.is_empty() => {
+                text.push(' ');
             }
             _ => {}
         }
@@ -51,7 +51,9 @@ mod tests {
 
     #[test]
     fn raw_html_is_not_trusted() {
-        let html = to_safe_html("正文<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[链接](javascript:alert(1))");
+        let html = to_safe_html(
+            "正文<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[链接](javascript:alert(1))",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");

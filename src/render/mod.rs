@@ -37,14 +37,16 @@ pub struct SiteRenderer {
 }
 
 fn int_arg(value: &Value, filter: &str) -> tera::Result<i64> {
-    value
-        .as_i64()
-        .ok_or_else(|| tera::Error::msg(format!("filter `{filter}` expects an integer, got {value}")))
+    value.as_i64().ok_or_else(|| {
+        tera::Error::msg(format!("filter `{filter}` expects an integer, got {value}"))
+    })
 }
 
 /// `{{ fen | yuan }}` → ¥172,600.00
 fn filter_yuan(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(Money(int_arg(value, "yuan")?).to_yuan_string()))
+    Ok(Value::String(
+        Money(int_arg(value, "yuan")?).to_yuan_string(),
+    ))
 }
 
 /// `{{ fen | wan }}` → 17.26万
@@ -54,7 +56,9 @@ fn filter_wan(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> 
 
 /// `{{ fen | plain_yuan }}` → 172600.00
 fn filter_plain_yuan(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(Money(int_arg(value, "plain_yuan")?).to_plain_string()))
+    Ok(Value::String(
+        Money(int_arg(value, "plain_yuan")?).to_plain_string(),
+    ))
 }
 
 /// `{{ basis_points | pct }}` → 95.12%
@@ -64,12 +68,16 @@ fn filter_pct(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> 
 
 /// `{{ hundredths_of_m2 | area }}` → 58,230.45㎡
 fn filter_area(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(Area(int_arg(value, "area")?).to_display_string()))
+    Ok(Value::String(
+        Area(int_arg(value, "area")?).to_display_string(),
+    ))
 }
 
 /// `{{ price | price }}` → 1.80
 fn filter_price(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(Price(int_arg(value, "price")?).to_display_string()))
+    Ok(Value::String(
+        Price(int_arg(value, "price")?).to_display_string(),
+    ))
 }
 
 /// `{{ count | thousands }}` → 1,234
@@ -78,7 +86,11 @@ fn filter_thousands(value: &Value, _: &HashMap<String, Value>) -> tera::Result<V
     let text = Money(n * 100).to_yuan_string();
     let digits = text.trim_start_matches('-').trim_start_matches('¥');
     let whole = digits.split('.').next().unwrap_or("0");
-    Ok(Value::String(if n < 0 { format!("-{whole}") } else { whole.to_string() }))
+    Ok(Value::String(if n < 0 {
+        format!("-{whole}")
+    } else {
+        whole.to_string()
+    }))
 }
 
 /// `{{ part | bar_width(of=whole) }}` → a percentage 0–100 with one decimal, for CSS bar widths.
@@ -88,7 +100,11 @@ fn filter_bar_width(value: &Value, args: &HashMap<String, Value>) -> tera::Resul
         .get("of")
         .and_then(Value::as_i64)
         .ok_or_else(|| tera::Error::msg("filter `bar_width` needs `of=<integer>`"))?;
-    let tenths = if whole <= 0 { 0 } else { (i128::from(part.max(0)) * 1000 / i128::from(whole)).min(1000) };
+    let tenths = if whole <= 0 {
+        0
+    } else {
+        (i128::from(part.max(0)) * 1000 / i128::from(whole)).min(1000)
+    };
     Ok(Value::String(format!("{}.{}", tenths / 10, tenths % 10)))
 }
 
@@ -118,8 +134,13 @@ impl SiteRenderer {
     pub fn new(root: &Path, config: &Config) -> Result<SiteRenderer, Fatal> {
         let theme = theme::Theme::load(root, &config.theme)?;
         let mut tera = Tera::default();
-        tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-            .map_err(|e| template_error(&e))?;
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|(n, s)| (n.as_str(), s.as_str())),
+        )
+        .map_err(|e| template_error(&e))?;
         tera.register_filter("yuan", filter_yuan);
         tera.register_filter("wan", filter_wan);
         tera.register_filter("plain_yuan", filter_plain_yuan);
@@ -141,10 +162,19 @@ impl SiteRenderer {
     }
 
     fn render(&self, template: &str, context: &Context) -> Result<String, Fatal> {
-        self.tera.render(template, context).map_err(|e| template_error(&e))
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_error(&e))
     }
 
-    fn page(&self, sink: &dyn Sink, path: &str, template: &str, context: &mut Context, page: &str) -> Result<(), Fatal> {
+    fn page(
+        &self,
+        sink: &dyn Sink,
+        path: &str,
+        template: &str,
+        context: &mut Context,
+        page: &str,
+    ) -> Result<(), Fatal> {
         let depth = path.matches('/').count();
         context.insert("root", &root_prefix(depth));
         context.insert("page", page);
@@ -166,44 +196,95 @@ impl SiteRenderer {
             .collect();
 
         let mut ctx = base.clone();
-        self.page(sink, &format!("{slug}/index.html"), "compound.html", &mut ctx, "overview")?;
+        self.page(
+            sink,
+            &format!("{slug}/index.html"),
+            "compound.html",
+            &mut ctx,
+            "overview",
+        )?;
         let sections = [
-            ("fees", "fees.html", report.fees.is_some() || !report.fee_standards.is_empty()),
+            (
+                "fees",
+                "fees.html",
+                report.fees.is_some() || !report.fee_standards.is_empty(),
+            ),
             ("revenue", "revenue.html", report.revenue.is_some()),
-            ("fund", "fund.html", report.fund.is_some() || !report.projects.is_empty()),
+            (
+                "fund",
+                "fund.html",
+                report.fund.is_some() || !report.projects.is_empty(),
+            ),
             ("tenders", "tenders.html", !report.tenders.is_empty()),
         ];
         for (page, template, present) in sections {
             if present {
                 let mut ctx = base.clone();
-                self.page(sink, &format!("{slug}/{page}.html"), template, &mut ctx, page)?;
+                self.page(
+                    sink,
+                    &format!("{slug}/{page}.html"),
+                    template,
+                    &mut ctx,
+                    page,
+                )?;
             }
         }
         for project in &report.projects {
             let mut ctx = base.clone();
             ctx.insert("project", project);
-            ctx.insert("description_html", &markdown::to_safe_html(&project.description));
-            self.page(sink, &format!("{slug}/projects/{}.html", project.id), "project.html", &mut ctx, "fund")?;
+            ctx.insert(
+                "description_html",
+                &markdown::to_safe_html(&project.description),
+            );
+            self.page(
+                sink,
+                &format!("{slug}/projects/{}.html", project.id),
+                "project.html",
+                &mut ctx,
+                "fund",
+            )?;
         }
         for tender in &report.tenders {
             let mut ctx = base.clone();
             ctx.insert("tender", tender);
-            self.page(sink, &format!("{slug}/tenders/{}.html", tender.id), "tender.html", &mut ctx, "tenders")?;
+            self.page(
+                sink,
+                &format!("{slug}/tenders/{}.html", tender.id),
+                "tender.html",
+                &mut ctx,
+                "tenders",
+            )?;
         }
         let mut ctx = base.clone();
         ctx.insert("excerpts", &excerpts);
-        self.page(sink, &format!("{slug}/notices.html"), "notices.html", &mut ctx, "notices")?;
+        self.page(
+            sink,
+            &format!("{slug}/notices.html"),
+            "notices.html",
+            &mut ctx,
+            "notices",
+        )?;
         for notice in &report.notices {
             let mut ctx = base.clone();
             ctx.insert("notice", notice);
             ctx.insert("body_html", &markdown::to_safe_html(&notice.body_markdown));
-            self.page(sink, &format!("{slug}/notices/{}.html", notice.id), "notice.html", &mut ctx, "notices")?;
+            self.page(
+                sink,
+                &format!("{slug}/notices/{}.html", notice.id),
+                "notice.html",
+                &mut ctx,
+                "notices",
+            )?;
         }
         Ok(())
     }
 
     /// The portal's front page and the theme's assets.
-    pub fn render_portal(&self, summaries: &[CompoundSummary], sink: &dyn Sink) -> Result<(), Fatal> {
+    pub fn render_portal(
+        &self,
+        summaries: &[CompoundSummary],
+        sink: &dyn Sink,
+    ) -> Result<(), Fatal> {
         #[derive(Serialize)]
         struct LatestNotice<'a> {
             compound: &'a str,
@@ -220,7 +301,9 @@ impl SiteRenderer {
                 })
             })
             .collect();
-        latest.sort_by(|a, b| (&b.notice.date, a.slug, &a.notice.id).cmp(&(&a.notice.date, b.slug, &b.notice.id)));
+        latest.sort_by(|a, b| {
+            (&b.notice.date, a.slug, &a.notice.id).cmp(&(&a.notice.date, b.slug, &b.notice.id))
+        });
         latest.truncate(10);
         let totals = PortalTotals {
             compounds: summaries.len(),

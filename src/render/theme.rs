@@ -71,12 +71,19 @@ fn embedded() -> Theme {
     Theme { templates, assets }
 }
 
-fn collect_embedded(dir: &Dir<'static>, templates: &mut Vec<(String, String)>, assets: &mut Vec<(String, Vec<u8>)>) {
+fn collect_embedded(
+    dir: &Dir<'static>,
+    templates: &mut Vec<(String, String)>,
+    assets: &mut Vec<(String, Vec<u8>)>,
+) {
     for file in dir.files() {
         let path = file.path().to_string_lossy().replace('\\', "/");
         if let Some(name) = path.strip_prefix("templates/") {
             if name.ends_with(".html") {
-                templates.push((name.to_string(), file.contents_utf8().unwrap_or_default().to_string()));
+                templates.push((
+                    name.to_string(),
+                    file.contents_utf8().unwrap_or_default().to_string(),
+                ));
             }
         } else if path.starts_with("static/") {
             assets.push((path, file.contents().to_vec()));

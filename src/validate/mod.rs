@@ -19,14 +19,21 @@ pub fn check(books: &CompoundBooks, diags: &mut Diagnostics) {
 
 fn known_list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     let list: Vec<&str> = ids.collect();
-    if list.is_empty() { "—".to_string() } else { list.join("、") }
+    if list.is_empty() {
+        "—".to_string()
+    } else {
+        list.join("、")
+    }
 }
 
 fn check_references(books: &CompoundBooks, diags: &mut Diagnostics) {
     let projects: BTreeSet<&str> = books.projects.iter().map(|p| p.id.as_str()).collect();
     let tenders: BTreeSet<&str> = books.tenders.iter().map(|t| t.id.as_str()).collect();
     for e in &books.fund {
-        if e.kind == FundKind::Withdrawal && !e.project.is_empty() && !projects.contains(e.project.as_str()) {
+        if e.kind == FundKind::Withdrawal
+            && !e.project.is_empty()
+            && !projects.contains(e.project.as_str())
+        {
             diags.push(
                 Diagnostic::new("fund-unknown-project")
                     .at(&e.project_origin.file, e.project_origin.span.clone())

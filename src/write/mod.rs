@@ -11,7 +11,8 @@ use crate::render::Sink;
 
 /// Marks a folder as a site sanwu built (and may therefore replace).
 pub const MARKER: &str = ".sanwu-site";
-const MARKER_TEXT: &str = "This folder is a site built by sanwu. `sanwu build` replaces it as a whole.\n";
+const MARKER_TEXT: &str =
+    "This folder is a site built by sanwu. `sanwu build` replaces it as a whole.\n";
 
 pub struct Staging {
     output: PathBuf,

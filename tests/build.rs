@@ -1,0 +1,205 @@
+//! `sanwu build` end to end on the starter portal: the pages a resident sees, reproducibility,
+//! `init`, and the safety of the output folder.
+
+mod common;
+
+use common::{Portal, leftovers, snapshot_tree};
+
+#[test]
+fn starter_portal_builds_and_shows_the_figures() {
+    let portal = Portal::copy_of("examples/starter");
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("0 个错误，0 个警告"), "{}", run.stderr);
+
+    // The portal front page lists the compound.
+    let front = portal.page_text("index.html");
+    assert!(front.contains("幸福里小区"), "{front}");
+
+    // Overview: the tender saving (46,800 → 38,600 = 8,200, 17.52%), fund balance, fee rate.
+    let overview = portal.page_text("xingfuli/index.html");
+    for expected in [
+        "¥46,800.00",
+        "¥38,600.00",
+        "¥8,200.00",
+        "17.52%",
+        "¥387,675.25",
+    ] {
+        assert!(
+            overview.contains(expected),
+            "overview lacks {expected}: {overview}"
+        );
+    }
+    // 2025 collection rate: 405,100.80 / 428,544.00 = 94.53%
+    assert!(overview.contains("94.53%"), "{overview}");
+
+    // Fee page: per-quarter rate and arrears recovered kept apart (1,440 + 2,880).
+    let fees = portal.page_text("xingfuli/fees.html");
+    assert!(
+        fees.contains("94.06%"),
+        "Q1 rate 100,771.20/107,136.00: {fees}"
+    );
+    assert!(
+        fees.contains("¥4,320.00"),
+        "arrears recovered in 2025: {fees}"
+    );
+
+    // Fund page: running balance and the declared balance that reconciles.
+    let fund = portal.page_text("xingfuli/fund.html");
+    assert!(fund.contains("¥387,675.25"), "{fund}");
+    assert!(fund.contains("3号楼屋面防水维修"), "{fund}");
+
+    // Project page: vote by area and owners with the verdict.
+    let project = portal.page_text("xingfuli/projects/roof-repair.html");
+    assert!(
+        project.contains("85.00%"),
+        "participation by area 3,162/3,720: {project}"
+    );
+    assert!(
+        project.contains("91.18%"),
+        "agreement by owners 31/34: {project}"
+    );
+    assert!(project.contains("第二百七十八条"), "{project}");
+
+    // Tender page compares every bid.
+    let tender = portal.page_text("xingfuli/tenders/roof-2025.html");
+    for expected in [
+        "¥38,600.00",
+        "¥41,200.00",
+        "¥44,900.00",
+        "某防水工程有限公司",
+    ] {
+        assert!(
+            tender.contains(expected),
+            "tender lacks {expected}: {tender}"
+        );
+    }
+
+    // Notices: list and pages; markdown tables become HTML tables.
+    let notice = portal.read("public/xingfuli/notices/2025-06-roof-result.html");
+    assert!(notice.contains("<table"), "{notice}");
+    assert!(
+        portal
+            .page_text("xingfuli/notices.html")
+            .contains("比选结果公示")
+    );
+
+    // Assets are relative: the site works from a folder.
+    let html = portal.read("public/xingfuli/tenders/roof-2025.html");
+    assert!(html.contains("href=\"../../static/style.css\""), "{html}");
+    assert!(!html.contains("href=\"/"), "absolute link in {html}");
+    assert!(portal.path("public/static/style.css").is_file());
+    assert!(leftovers(portal.dir.path()).is_empty());
+}
+
+#[test]
+fn same_input_builds_byte_identical_sites() {
+    let a = Portal::copy_of("examples/starter");
+    let b = Portal::copy_of("examples/starter");
+    assert_eq!(a.build().code, 0);
+    assert_eq!(b.build().code, 0);
+    let sa = snapshot_tree(&a.path("public"));
+    let sb = snapshot_tree(&b.path("public"));
+    assert!(sa.len() > 10);
+    assert_eq!(
+        sa.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        sb.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((name, x), (_, y)) in sa.iter().zip(&sb) {
+        assert!(x == y, "{name} differs between two builds");
+    }
+    // And a rebuild in place gives the same bytes again.
+    assert_eq!(a.build().code, 0);
+    assert_eq!(snapshot_tree(&a.path("public")), sa);
+}
+
+#[test]
+fn init_scaffolds_a_portal_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let run: common::Run = std::process::Command::new(common::BIN)
+        .args(["init", "my-portal"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("sanwu build"), "{}", run.stderr);
+    let build: common::Run = std::process::Command::new(common::BIN)
+        .args(["build", "--root", "my-portal"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(dir.path().join("my-portal/public/index.html").is_file());
+
+    // A second init into the same, now non-empty, folder changes nothing.
+    let again: common::Run = std::process::Command::new(common::BIN)
+        .args(["init", "my-portal"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("已存在且不为空"), "{}", again.stderr);
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_build() {
+    let portal = Portal::copy_of("examples/starter");
+    portal.write("documents/keep-me.txt", "不要删除");
+    let run = portal.run(&["build", "--output", "documents"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("documents"), "{}", run.stderr);
+    assert_eq!(portal.read("documents/keep-me.txt"), "不要删除");
+    assert!(leftovers(portal.dir.path()).is_empty());
+}
+
+#[test]
+fn output_option_and_english_summary() {
+    let portal = Portal::copy_of("examples/starter");
+    let run = portal.run(&["build", "--output", "site", "--lang", "en"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("0 errors, 0 warnings"),
+        "{}",
+        run.stderr
+    );
+    assert!(portal.path("site/xingfuli/index.html").is_file());
+    assert!(!portal.path("public").exists());
+}
+
+#[test]
+fn a_portal_template_overrides_the_theme() {
+    let portal = Portal::copy_of("examples/starter");
+    portal.write(
+        "templates/notice.html",
+        "<!DOCTYPE html><html lang=\"zh-CN\"><title>{{ notice.title }}</title><p class=\"custom\">自定义：{{ notice.title }}</p></html>",
+    );
+    assert_eq!(portal.build().code, 0);
+    let html = portal.read("public/xingfuli/notices/2025-05-roof-vote.html");
+    assert!(
+        html.contains("自定义：关于使用维修资金维修3号楼屋面的表决公告"),
+        "{html}"
+    );
+    // Other pages keep the theme's templates.
+    assert!(
+        portal
+            .read("public/xingfuli/index.html")
+            .contains("static/style.css")
+    );
+}
+
+#[test]
+fn raw_html_in_a_notice_is_not_published() {
+    let portal = Portal::copy_of("examples/starter");
+    portal.write(
+        "content/xingfuli/notices/2025-07-evil.md",
+        "+++\ntitle = \"测试\"\ndate = 2025-07-01\nkind = \"公告\"\n+++\n\n正文<script>alert('x')</script><a href=\"javascript:alert(1)\" onclick=\"x()\">链接</a>\n",
+    );
+    assert_eq!(portal.build().code, 0);
+    let html = portal.read("public/xingfuli/notices/2025-07-evil.html");
+    assert!(html.contains("正文"));
+    assert!(!html.contains("alert"), "{html}");
+    assert!(!html.contains("onclick"), "{html}");
+}

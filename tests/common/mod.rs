@@ -1,0 +1,146 @@
+//! Test harness: a portal copied into a temporary folder, the real `sanwu` binary run on it, and
+//! helpers to read the pages a resident would see.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_sanwu");
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A portal in a temporary folder.
+pub struct Portal {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        if rel.starts_with("public") {
+            continue;
+        }
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+impl Portal {
+    /// A copy of a portal of the repository (e.g. "examples/starter"); "." copies the demo
+    /// (config.toml and content/ at the repository's root).
+    pub fn copy_of(relative: &str) -> Portal {
+        let dir = tempfile::tempdir().unwrap();
+        let from = repo().join(relative);
+        if relative == "." {
+            std::fs::copy(from.join("config.toml"), dir.path().join("config.toml")).unwrap();
+            copy_tree(&from.join("content"), &dir.path().join("content"));
+        } else {
+            copy_tree(&from, dir.path());
+        }
+        Portal { dir }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// Replaces the first occurrence of `from` in a file, failing if it is not there.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap()
+            .into()
+    }
+
+    pub fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    pub fn check(&self) -> Run {
+        self.run(&["check"])
+    }
+
+    /// The text a resident reads on a published page (tags removed, white space folded).
+    pub fn page_text(&self, rel: &str) -> String {
+        let html = self.read(&format!("public/{rel}"));
+        let doc = scraper::Html::parse_document(&html);
+        let text: Vec<&str> = doc.root_element().text().collect();
+        text.join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn page(&self, rel: &str) -> scraper::Html {
+        scraper::Html::parse_document(&self.read(&format!("public/{rel}")))
+    }
+}
+
+/// Every file below `dir` with its bytes, sorted (to compare whole sites).
+pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            files.push((rel, std::fs::read(entry.path()).unwrap()));
+        }
+    }
+    files
+}
+
+/// Folders next to the output that a build may leave behind if it did not clean up.
+pub fn leftovers(parent: &Path) -> Vec<String> {
+    std::fs::read_dir(parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("sanwu-"))
+        .collect()
+}
