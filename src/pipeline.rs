@@ -36,7 +36,16 @@ pub fn run(portal: &Portal, output: Option<&Output>) -> Result<Outcome, Fatal> {
     let results: Vec<Result<(Diagnostics, Option<CompoundSummary>), Fatal>> = portal
         .compounds
         .par_iter()
-        .map(|(slug, dir)| process_compound(&portal.root, slug, dir, overrides, output))
+        .map(|(slug, dir)| {
+            process_compound(
+                &portal.root,
+                slug,
+                dir,
+                overrides,
+                portal.config.language,
+                output,
+            )
+        })
         .collect();
     let mut diagnostics = Diagnostics::new();
     let mut summaries = Vec::new();
@@ -58,6 +67,7 @@ fn process_compound(
     slug: &str,
     dir: &Path,
     overrides: &std::collections::BTreeMap<String, crate::diag::Severity>,
+    lang: crate::diag::Lang,
     output: Option<&Output>,
 ) -> Result<(Diagnostics, Option<CompoundSummary>), Fatal> {
     let mut diags = Diagnostics::new();
@@ -70,7 +80,8 @@ fn process_compound(
     if diags.has_errors() {
         return Ok((diags, None));
     }
-    let report = compute::report(&books);
+    let mut report = compute::report(&books);
+    report.findings = crate::diag::render::site_findings(&diags, lang);
     drop(books);
     if let Some(out) = output {
         out.renderer.render_compound(&report, out.sink)?;

@@ -55,6 +55,8 @@ pub struct CompoundReport {
     /// Newest first.
     pub notices: Vec<NoticeView>,
     pub headline: Headline,
+    /// Warnings about this compound's books, shown on its pages (filled in by the pipeline).
+    pub findings: Vec<crate::diag::render::SiteFinding>,
 }
 
 /// What the portal's front page needs of a compound, and no more (kept for every compound while
@@ -72,6 +74,7 @@ pub struct CompoundSummary {
     pub property_company: String,
     pub headline: Headline,
     pub latest_notices: Vec<NoticeLink>,
+    pub finding_count: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -779,6 +782,7 @@ pub fn report(books: &CompoundBooks) -> CompoundReport {
         tenders,
         notices,
         headline,
+        findings: Vec::new(),
     }
 }
 
@@ -806,6 +810,7 @@ impl CompoundReport {
                     kind: n.kind,
                 })
                 .collect(),
+            finding_count: self.findings.len(),
         }
     }
 }

@@ -29,6 +29,16 @@ pub fn to_text(diags: &Diagnostics, lang: Lang) -> String {
             .with_code(d.code)
             .with_message(message);
         match (&d.file, &d.span) {
+            (Some(file), Some(_)) if file.text.is_empty() => {
+                // A finding about a whole file or folder whose text is not available.
+                notes.push(match lang {
+                    Lang::Zh => format!("位置：{}", file.display_path),
+                    Lang::En => format!("at: {}", file.display_path),
+                });
+                cs = cs.with_notes(notes);
+                let empty = SimpleFile::new("", "");
+                let _ = term::emit_to_string(&mut out, &config, &empty, &cs);
+            }
             (Some(file), Some(span)) => {
                 if file.encoding != "UTF-8" {
                     notes.push(match lang {
@@ -115,4 +125,38 @@ fn json_one(d: &Diagnostic, lang: Lang) -> JsonDiagnostic<'_> {
         message,
         hint,
     }
+}
+
+/// A finding as the site shows it next to the figures it concerns.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SiteFinding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The file, relative to the portal (matches the `source` of views).
+    pub file: String,
+    pub line: Option<usize>,
+}
+
+/// The findings of a compound that was published anyway (warnings), for its pages.
+pub fn site_findings(diags: &Diagnostics, lang: Lang) -> Vec<SiteFinding> {
+    diags
+        .iter()
+        .map(|d| {
+            let (message, hint) = catalog::message(d.code, lang, &d.args);
+            SiteFinding {
+                code: d.code,
+                severity: d.severity,
+                message,
+                hint,
+                file: d
+                    .file
+                    .as_ref()
+                    .map(|f| f.display_path.clone())
+                    .unwrap_or_default(),
+                line: d.position().map(|p| p.line),
+            }
+        })
+        .collect()
 }

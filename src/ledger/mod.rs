@@ -87,6 +87,10 @@ pub struct CompoundBooks {
     pub projects: Vec<project::Project>,
     pub tenders: Vec<tender::Tender>,
     pub notices: Vec<notice::Notice>,
+    /// Ids of every file in projects/ and tenders/, including those that could not be read (so that
+    /// a broken file is not reported a second time as an unknown reference).
+    pub project_ids: std::collections::BTreeSet<String>,
+    pub tender_ids: std::collections::BTreeSet<String>,
     /// Which ledgers the compound publishes (a missing file is not an empty ledger).
     pub has_fees: bool,
     pub has_revenue: bool,

@@ -24,6 +24,16 @@ labelled_enum!(
 );
 
 labelled_enum!(
+    /// The rule set a vote is judged by: 民法典第二百七十八条 (quorum of two thirds, approval among
+    /// participants; the default) or 住宅专项维修资金管理办法（165号令）第二十二条 (two thirds of the
+    /// total agree), still applied by some fund centres.
+    Profile {
+        CivilCode = "民法典278" | "民法典" | "minfadian-278",
+        Legacy165 = "165号令" | "165-legacy-double-two-thirds-of-total",
+    }
+);
+
+labelled_enum!(
     /// Where a project stands.
     Status {
         Publicised = "公示中",
@@ -61,6 +71,7 @@ struct RawProject {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawVote {
+    profile: Option<Spanned<String>>,
     start: Option<RawValue>,
     end: Option<RawValue>,
     method: Option<String>,
@@ -95,6 +106,7 @@ pub struct Tally {
 
 #[derive(Debug, Clone)]
 pub struct Vote {
+    pub profile: Profile,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
     pub method: String,
@@ -131,6 +143,10 @@ pub struct Project {
     pub vote: Option<Vote>,
     pub funding: Vec<Funding>,
     pub origin: Origin,
+    /// The `title` value (findings about the whole project point here).
+    pub title_origin: Origin,
+    /// The `start_date` value, when given.
+    pub start_origin: Option<Origin>,
 }
 
 /// The two dimensions every vote is counted in.
@@ -201,7 +217,9 @@ fn parse_tally(
 
 fn parse_vote(f: &mut Fields, spanned: &Spanned<RawVote>) -> Vote {
     let v = spanned.get_ref();
-    let origin = Origin::new(f.file, f.span(spanned));
+    let span = f.span(spanned);
+    let header_line = f.file.line_range(span.start);
+    let origin = Origin::new(f.file, span.start..span.end.min(header_line.end));
     let at = origin.span.start;
     let area = parse_tally(
         f,
@@ -227,7 +245,12 @@ fn parse_vote(f: &mut Fields, spanned: &Spanned<RawVote>) -> Vote {
         ],
         at,
     );
+    let profile = match &v.profile {
+        None => Some(Profile::CivilCode),
+        some => f.choice(some, "profile", Profile::from_label, Profile::LABELS),
+    };
     Vote {
+        profile: profile.unwrap_or(Profile::CivilCode),
         start: f.date(&v.start, "start"),
         end: f.date(&v.end, "end"),
         method: v.method.clone().unwrap_or_default(),
@@ -308,5 +331,10 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
         vote,
         funding,
         origin: Origin::new(file, 0..0),
+        title_origin: Origin::new(file, raw.title.as_ref().map(|t| f.span(t)).unwrap_or(0..0)),
+        start_origin: raw
+            .start_date
+            .as_ref()
+            .map(|r| Origin::new(file, f.span(r))),
     })
 }

@@ -118,6 +118,8 @@ pub struct RevenueEntry {
     pub voucher: String,
     pub note: String,
     pub origin: Origin,
+    /// The 决议 cell (or the row start when the column is absent).
+    pub resolution_origin: Origin,
 }
 
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntry> {
@@ -194,6 +196,7 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntr
             voucher,
             note: table.opt_text(row, NOTE),
             origin: Origin::new(file, row.span.clone()),
+            resolution_origin: Origin::new(file, table.span(row, RESOLUTION)),
         });
     }
     entries

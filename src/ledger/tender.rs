@@ -92,6 +92,10 @@ pub struct Tender {
     pub contract_date: Option<NaiveDate>,
     pub bids: Vec<Bid>,
     pub origin: Origin,
+    pub title_origin: Origin,
+    pub winner_origin: Option<Origin>,
+    pub publicity_origin: Option<Origin>,
+    pub contract_origin: Option<Origin>,
 }
 
 pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Tender> {
@@ -146,7 +150,7 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
     let title_span = raw.title.as_ref().map(|t| f.span(t)).unwrap_or(0..0);
     if raw.bid.is_empty() {
         f.diags
-            .push(Diagnostic::new("tender-no-bids").at(file, title_span));
+            .push(Diagnostic::new("tender-no-bids").at(file, title_span.clone()));
     }
     let winner = opt_text(&raw.winner);
     if let (Some(w), Some(raw_winner)) = (&winner, &raw.winner)
@@ -191,5 +195,16 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
         contract_date,
         bids,
         origin: Origin::new(file, 0..0),
+        title_origin: Origin::new(file, title_span),
+        winner_origin: raw.winner.as_ref().map(|w| Origin::new(file, f.span(w))),
+        publicity_origin: raw
+            .publicity_end
+            .as_ref()
+            .or(raw.publicity_start.as_ref())
+            .map(|r| Origin::new(file, f.span(r))),
+        contract_origin: raw
+            .contract_amount
+            .as_ref()
+            .map(|r| Origin::new(file, f.span(r))),
     })
 }

@@ -197,6 +197,8 @@ pub fn load_compound(
     let mut projects = Vec::new();
     let mut tenders = Vec::new();
     let mut notices = Vec::new();
+    let mut project_ids = std::collections::BTreeSet::new();
+    let mut tender_ids = std::collections::BTreeSet::new();
     for (folder, extension) in RECORD_FOLDERS {
         let path = dir.join(folder);
         if !path.is_dir() {
@@ -221,6 +223,11 @@ pub fn load_compound(
                         .arg("name", &name),
                 );
                 continue;
+            };
+            match *folder {
+                "projects" => project_ids.insert(id.to_string()),
+                "tenders" => tender_ids.insert(id.to_string()),
+                _ => false,
             };
             let Some(file) = read_source(file_path, root, diags)? else {
                 continue;
@@ -252,6 +259,8 @@ pub fn load_compound(
         projects,
         tenders,
         notices,
+        project_ids,
+        tender_ids,
         has_fees: fees_file.is_some(),
         has_revenue: revenue_file.is_some(),
         has_fund: fund_file.is_some(),

@@ -1,6 +1,10 @@
 //! Checks across a compound's ledgers, after each file has been read on its own: references between
-//! records (a withdrawal's project, a project's tender), declared fund balances, and whether each
-//! project's money adds up. Findings go to the compound's diagnostics; nothing here changes data.
+//! records (a withdrawal's project, a project's tender), declared fund balances, whether each
+//! project's money adds up, and the rules on votes and tenders (see `votes` and `tenders`).
+//! Findings go to the compound's diagnostics; nothing here changes data.
+
+pub mod tenders;
+pub mod votes;
 
 use std::collections::BTreeSet;
 
@@ -15,6 +19,28 @@ pub fn check(books: &CompoundBooks, diags: &mut Diagnostics) {
     check_fund_balances(books, diags);
     check_project_funding(books, diags);
     check_fee_building_types(books, diags);
+    check_revenue_resolutions(books, diags);
+    for project in &books.projects {
+        votes::check(project, diags);
+    }
+    let paid = withdrawals_by_project(&books.fund);
+    for tender in &books.tenders {
+        tenders::check(tender, &paid, diags);
+    }
+}
+
+/// Every allocation of public revenue must cite the owners' resolution that decided it (P1/P2).
+fn check_revenue_resolutions(books: &CompoundBooks, diags: &mut Diagnostics) {
+    use crate::ledger::revenue::Allocation;
+    for e in &books.revenue {
+        if e.allocation != Allocation::Undecided && e.resolution.is_empty() {
+            diags.push(
+                Diagnostic::new("revenue-no-resolution")
+                    .at(&e.resolution_origin.file, e.resolution_origin.span.clone())
+                    .arg("allocation", e.allocation.label()),
+            );
+        }
+    }
 }
 
 fn known_list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
@@ -27,8 +53,8 @@ fn known_list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
 }
 
 fn check_references(books: &CompoundBooks, diags: &mut Diagnostics) {
-    let projects: BTreeSet<&str> = books.projects.iter().map(|p| p.id.as_str()).collect();
-    let tenders: BTreeSet<&str> = books.tenders.iter().map(|t| t.id.as_str()).collect();
+    let projects: BTreeSet<&str> = books.project_ids.iter().map(String::as_str).collect();
+    let tenders: BTreeSet<&str> = books.tender_ids.iter().map(String::as_str).collect();
     for e in &books.fund {
         if e.kind == FundKind::Withdrawal
             && !e.project.is_empty()

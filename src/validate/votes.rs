@@ -1,0 +1,116 @@
+//! Rules on owners' votes (domain.md §6, V2–V6): the quorum and approval thresholds of the rule
+//! profile the vote declares, counts that add up, the plan's notice period before the vote closes,
+//! and no work started before the vote closed (先开工后表决).
+
+use crate::compute::vote::{Threshold, judge};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::ledger::amount::format_bp;
+use crate::ledger::project::{Matter, Profile, Project, Status, Tally};
+
+/// Days a use plan is publicised before the vote closes (local rules ask for 5 or 7).
+pub const PLAN_NOTICE_DAYS: i64 = 7;
+
+fn pct(bp: Option<i64>) -> String {
+    bp.map(format_bp).unwrap_or_else(|| "—".to_string())
+}
+
+pub fn check(project: &Project, diags: &mut Diagnostics) {
+    let Some(vote) = &project.vote else {
+        return;
+    };
+    let at = &vote.origin;
+    let verdict = judge(vote, project.matter);
+    let claims_passed = !matches!(
+        project.status,
+        Some(Status::Rejected | Status::Voting | Status::Publicised)
+    );
+    if claims_passed {
+        match vote.profile {
+            Profile::CivilCode => {
+                if !verdict.quorum_met {
+                    diags.push(
+                        Diagnostic::new("fund-vote-quorum")
+                            .at(&at.file, at.span.clone())
+                            .arg("area", pct(verdict.area.participation_bp))
+                            .arg("owners", pct(verdict.owners.participation_bp)),
+                    );
+                } else if !verdict.approval_met {
+                    let (threshold_zh, threshold_en) = match verdict.threshold {
+                        Threshold::Majority => ("过半数", "more than half"),
+                        Threshold::ThreeQuarters => ("达四分之三以上", "at least three quarters"),
+                    };
+                    diags.push(
+                        Diagnostic::new("fund-vote-approval")
+                            .at(&at.file, at.span.clone())
+                            .arg("area", pct(verdict.area.approval_bp))
+                            .arg("owners", pct(verdict.owners.approval_bp))
+                            .arg("threshold_zh", threshold_zh)
+                            .arg("threshold_en", threshold_en)
+                            .arg("matter", project.matter.label()),
+                    );
+                }
+            }
+            Profile::Legacy165 => {
+                let agreed = |t: &Tally| 3 * i128::from(t.agree) >= 2 * i128::from(t.total);
+                if !(agreed(&vote.area) && agreed(&vote.owners)) {
+                    diags.push(
+                        Diagnostic::new("fund-vote-legacy-165")
+                            .at(&at.file, at.span.clone())
+                            .arg(
+                                "area",
+                                pct(crate::ledger::amount::ratio_bp(
+                                    vote.area.agree,
+                                    vote.area.total,
+                                )),
+                            )
+                            .arg(
+                                "owners",
+                                pct(crate::ledger::amount::ratio_bp(
+                                    vote.owners.agree,
+                                    vote.owners.total,
+                                )),
+                            ),
+                    );
+                }
+            }
+        }
+    }
+    for (dimension, tally) in [("面积/area", &vote.area), ("人数/owners", &vote.owners)] {
+        if let (Some(oppose), Some(abstain)) = (tally.oppose, tally.abstain) {
+            let sum = tally.agree + oppose + abstain;
+            if sum != tally.participating {
+                diags.push(
+                    Diagnostic::new("fund-vote-tally")
+                        .at(&at.file, at.span.clone())
+                        .arg("dimension", dimension)
+                        .arg("sum", sum)
+                        .arg("participating", tally.participating),
+                );
+            }
+        }
+    }
+    if let (Some(published), Some(end)) = (project.plan_published, vote.end)
+        && (end - published).num_days() < PLAN_NOTICE_DAYS
+    {
+        diags.push(
+            Diagnostic::new("fund-vote-notice-short")
+                .at(&at.file, at.span.clone())
+                .arg("published", published)
+                .arg("end", end)
+                .arg("days", (end - published).num_days())
+                .arg("min", PLAN_NOTICE_DAYS),
+        );
+    }
+    if project.matter != Matter::Emergency
+        && let (Some(start), Some(end)) = (project.start_date, vote.end)
+        && start <= end
+    {
+        let origin = project.start_origin.as_ref().unwrap_or(at);
+        diags.push(
+            Diagnostic::new("fund-work-before-vote")
+                .at(&origin.file, origin.span.clone())
+                .arg("start", start)
+                .arg("end", end),
+        );
+    }
+}
