@@ -29,6 +29,40 @@ use Edit::*;
 fn cases() -> Vec<(&'static str, Vec<Edit>)> {
     vec![
         (
+            "csv-subtotal-mismatch",
+            vec![Replace(
+                FEES,
+                "2025Q4,",
+                "合计,,,,\"428,544.00\",\"405,100.00\",,\n2025Q4,",
+            )],
+        ),
+        (
+            "csv-subtotal-rejected",
+            vec![Replace(
+                FUND,
+                "2025-12-31,结存",
+                "合计,交存,\"1.00\",,,\n2025-12-31,结存",
+            )],
+        ),
+        (
+            "money-uppercase-mismatch",
+            vec![
+                Replace(REVENUE, "收入金额,", "收入金额,收入金额（大写）,"),
+                Replace(REVENUE, "\"8,640.00\",", "\"8,640.00\",捌仟陆佰元整,"),
+                Replace(REVENUE, "\"6,000.00\",", "\"6,000.00\",陆仟元整,"),
+                Replace(REVENUE, "\"1,200.00\",", "\"1,200.00\",,"),
+            ],
+        ),
+        (
+            "money-uppercase-invalid",
+            vec![
+                Replace(REVENUE, "收入金额,", "收入金额,收入金额大写,"),
+                Replace(REVENUE, "\"8,640.00\",", "\"8,640.00\",八千六百四十,"),
+                Replace(REVENUE, "\"6,000.00\",", "\"6,000.00\",陆仟元整,"),
+                Replace(REVENUE, "\"1,200.00\",", "\"1,200.00\",,"),
+            ],
+        ),
+        (
             "encoding-invalid",
             vec![Bytes(FEES, b"\xff\xff\x81\x30\xff")],
         ),

@@ -367,3 +367,208 @@ mod tests {
         assert_eq!(format_bp(10_000), "100.00%");
     }
 }
+
+const UPPER_DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+
+/// Reads an amount written in 大写 (壹拾柒万贰仟陆佰元整, 人民币壹拾万柒仟元零伍角叁分).
+pub fn parse_chinese_uppercase(text: &str) -> Option<Money> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.strip_prefix("人民币").unwrap_or(&t);
+    let t = t.trim_end_matches(['整', '正']);
+    let (int_part, frac_part) = match t.find(['元', '圆']) {
+        Some(i) => {
+            let unit_len = t[i..].chars().next()?.len_utf8();
+            (&t[..i], &t[i + unit_len..])
+        }
+        None if t.ends_with('角') || t.ends_with('分') => ("", t),
+        None => return None,
+    };
+    let digit_of = |c: char| {
+        UPPER_DIGITS
+            .iter()
+            .position(|d| *d == c)
+            .or_else(|| "〇一二三四五六七八九".chars().position(|d| d == c))
+            .map(|d| d as i64)
+    };
+    let mut total: i64 = 0;
+    let mut section: i64 = 0;
+    let mut digit: Option<i64> = None;
+    for c in int_part.chars() {
+        if let Some(d) = digit_of(c) {
+            if d != 0 && digit.is_some_and(|x| x != 0) {
+                return None; // two digits in a row without a unit
+            }
+            digit = Some(d);
+            continue;
+        }
+        let unit = match c {
+            '拾' | '十' => 10,
+            '佰' | '百' => 100,
+            '仟' | '千' => 1000,
+            '万' | '萬' => {
+                section += digit.take().unwrap_or(0);
+                total = total.checked_add(section.checked_mul(10_000)?)?;
+                section = 0;
+                continue;
+            }
+            '亿' => {
+                section += digit.take().unwrap_or(0);
+                total = total.checked_add(section)?.checked_mul(100_000_000)?;
+                section = 0;
+                continue;
+            }
+            _ => return None,
+        };
+        let d = match digit.take() {
+            Some(0) => return None,
+            Some(d) => d,
+            None if unit == 10 => 1, // 拾万 = 100,000
+            None => return None,
+        };
+        section += d * unit;
+    }
+    total = total.checked_add(section + digit.unwrap_or(0))?;
+    let mut fen = total.checked_mul(100)?;
+    let mut pending: Option<i64> = None;
+    for c in frac_part.chars() {
+        if let Some(d) = digit_of(c) {
+            pending = Some(d);
+            continue;
+        }
+        match (c, pending.take()) {
+            ('角', Some(d)) => fen += d * 10,
+            ('分', Some(d)) => fen += d,
+            _ => return None,
+        }
+    }
+    if pending.is_some_and(|d| d != 0) {
+        return None;
+    }
+    Some(Money(fen))
+}
+
+/// Writes an amount in 大写 as payment documents do: 壹拾柒万贰仟陆佰元整.
+pub fn to_chinese_uppercase(money: Money) -> String {
+    let fen = money.0.unsigned_abs();
+    let yuan = fen / 100;
+    let jiao = (fen / 10 % 10) as usize;
+    let cents = (fen % 10) as usize;
+    let mut out = String::new();
+    if money.0 < 0 {
+        out.push('负');
+    }
+    if yuan > 0 {
+        const UNITS: [&str; 4] = ["", "拾", "佰", "仟"];
+        const GROUPS: [&str; 5] = ["", "万", "亿", "万", "亿"];
+        let mut groups = Vec::new();
+        let mut rest = yuan;
+        while rest > 0 {
+            groups.push(rest % 10_000);
+            rest /= 10_000;
+        }
+        let mut zero_pending = false;
+        for (index, group) in groups.iter().enumerate().rev() {
+            let group = *group;
+            if group == 0 {
+                zero_pending = !out.is_empty();
+                continue;
+            }
+            if !out.is_empty() && (zero_pending || group < 1000) {
+                out.push('零');
+            }
+            zero_pending = false;
+            let digits = [group / 1000, group / 100 % 10, group / 10 % 10, group % 10];
+            let mut inner_zero = false;
+            let mut started = false;
+            for (i, d) in digits.iter().enumerate() {
+                let d = *d as usize;
+                if d == 0 {
+                    inner_zero = started;
+                    continue;
+                }
+                if inner_zero {
+                    out.push('零');
+                    inner_zero = false;
+                }
+                started = true;
+                out.push(UPPER_DIGITS[d]);
+                out.push_str(UNITS[3 - i]);
+            }
+            out.push_str(GROUPS[index]);
+        }
+        out.push('元');
+    }
+    match (jiao, cents) {
+        (0, 0) if yuan == 0 => out.push_str("零元整"),
+        (0, 0) => out.push('整'),
+        (0, c) => {
+            if yuan > 0 {
+                out.push('零');
+            }
+            out.push(UPPER_DIGITS[c]);
+            out.push('分');
+        }
+        (j, c) => {
+            if yuan > 0 && yuan % 10 == 0 {
+                out.push('零');
+            }
+            out.push(UPPER_DIGITS[j]);
+            out.push('角');
+            if c > 0 {
+                out.push(UPPER_DIGITS[c]);
+                out.push('分');
+            } else {
+                out.push('整');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod uppercase_tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_writes_payment_amounts() {
+        let cases = [
+            (17_260_000, "壹拾柒万贰仟陆佰元整"),
+            (10_700_053, "壹拾万柒仟元零伍角叁分"),
+            (6_380_000, "陆万叁仟捌佰元整"),
+            (100_100, "壹仟零壹元整"),
+            (100_000_000, "壹佰万元整"),
+            (10_000_010_000, "壹亿零壹佰元整"),
+            (1_000_010_000, "壹仟万零壹佰元整"),
+            (5, "伍分"),
+            (0, "零元整"),
+            (1_005, "壹拾元零伍分"),
+        ];
+        for (fen, text) in cases {
+            assert_eq!(to_chinese_uppercase(Money(fen)), text, "{fen}");
+            assert_eq!(parse_chinese_uppercase(text), Some(Money(fen)), "{text}");
+        }
+        assert_eq!(
+            parse_chinese_uppercase("人民币拾万元整"),
+            Some(Money(10_000_000))
+        );
+        assert_eq!(parse_chinese_uppercase("壹贰元"), None);
+        assert_eq!(parse_chinese_uppercase("172600"), None);
+    }
+
+    #[test]
+    fn round_trip_over_many_amounts() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let fen = (x % 10_000_000_000_000) as i64 / 10i64.pow((x % 9) as u32);
+            let text = to_chinese_uppercase(Money(fen));
+            assert_eq!(
+                parse_chinese_uppercase(&text),
+                Some(Money(fen)),
+                "{fen} → {text}"
+            );
+        }
+    }
+}

@@ -8,47 +8,55 @@ use super::Origin;
 use super::amount::Money;
 use super::calendar::Period;
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::parse::csv_table::{Column, Table};
+use crate::parse::csv_table::{Column, Subtotals, Table};
 
 pub const SCHEMA: &[Column] = &[
     Column {
         name: "期间",
         aliases: &["period", "会计期间", "月份", "季度"],
+        money: false,
         required: true,
     },
     Column {
         name: "建筑类型",
         aliases: &["building_type", "物业类型", "类型"],
+        money: false,
         required: true,
     },
     Column {
         name: "应缴户数",
         aliases: &["households_billed", "总户数", "收费户数", "总数量"],
+        money: false,
         required: true,
     },
     Column {
         name: "已缴户数",
         aliases: &["households_paid", "缴费户数", "实缴户数", "缴费数量"],
+        money: false,
         required: true,
     },
     Column {
         name: "应收金额",
         aliases: &["receivable", "应收", "应收物业费"],
+        money: true,
         required: true,
     },
     Column {
         name: "实收金额",
         aliases: &["received", "实收", "实收物业费"],
+        money: true,
         required: true,
     },
     Column {
         name: "清欠金额",
         aliases: &["arrears_recovered", "清欠", "收回欠费"],
+        money: true,
         required: false,
     },
     Column {
         name: "备注",
         aliases: &["note", "说明"],
+        money: false,
         required: false,
     },
 ];
@@ -76,7 +84,7 @@ pub struct FeeRow {
 }
 
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<FeeRow> {
-    let Some(table) = Table::read(file, SCHEMA, diags) else {
+    let Some(table) = Table::read(file, SCHEMA, Subtotals::Verify, diags) else {
         return Vec::new();
     };
     let mut rows = Vec::with_capacity(table.rows.len());

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::amount::Money;
 use super::{Origin, labelled_enum};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::parse::csv_table::{Column, Table};
+use crate::parse::csv_table::{Column, Subtotals, Table};
 
 labelled_enum!(
     /// Kinds of movement on the fund account.
@@ -24,31 +24,37 @@ pub const SCHEMA: &[Column] = &[
     Column {
         name: "日期",
         aliases: &["date"],
+        money: false,
         required: true,
     },
     Column {
         name: "类型",
         aliases: &["kind", "类别", "收支类型"],
+        money: false,
         required: true,
     },
     Column {
         name: "金额",
         aliases: &["amount", "发生额"],
+        money: true,
         required: true,
     },
     Column {
         name: "项目",
         aliases: &["project", "项目编号", "维修项目"],
+        money: false,
         required: false,
     },
     Column {
         name: "凭证号",
         aliases: &["voucher", "凭证"],
+        money: false,
         required: false,
     },
     Column {
         name: "摘要",
         aliases: &["memo", "说明", "备注"],
+        money: false,
         required: false,
     },
 ];
@@ -78,7 +84,7 @@ pub struct FundEntry {
 /// Reads the rows in file order; ordering by date is the compute stage's job (stable, so rows of
 /// the same day keep the order they were written in).
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<FundEntry> {
-    let Some(table) = Table::read(file, SCHEMA, diags) else {
+    let Some(table) = Table::read(file, SCHEMA, Subtotals::Reject, diags) else {
         return Vec::new();
     };
     let mut entries = Vec::with_capacity(table.rows.len());

@@ -9,7 +9,7 @@ use super::amount::Money;
 use super::calendar::When;
 use super::{Origin, labelled_enum};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::parse::csv_table::{Column, Table};
+use crate::parse::csv_table::{Column, Subtotals, Table};
 
 labelled_enum!(
     /// Kinds of common-part income.
@@ -38,56 +38,67 @@ pub const SCHEMA: &[Column] = &[
     Column {
         name: "日期",
         aliases: &["date", "期间", "period", "收入日期"],
+        money: false,
         required: true,
     },
     Column {
         name: "类别",
         aliases: &["category", "收入类别", "类型"],
+        money: false,
         required: true,
     },
     Column {
         name: "项目",
         aliases: &["item", "收入项目", "摘要"],
+        money: false,
         required: false,
     },
     Column {
         name: "相对方",
         aliases: &["counterparty", "经营合同相对方", "付款单位"],
+        money: false,
         required: false,
     },
     Column {
         name: "收入金额",
         aliases: &["gross", "收入", "金额", "amount"],
+        money: true,
         required: true,
     },
     Column {
         name: "合理成本",
         aliases: &["costs", "成本", "扣除成本"],
+        money: true,
         required: false,
     },
     Column {
         name: "净收益",
         aliases: &["net", "净收入", "收益"],
+        money: true,
         required: false,
     },
     Column {
         name: "去向",
         aliases: &["allocation", "收益去向", "用途"],
+        money: false,
         required: true,
     },
     Column {
         name: "决议",
         aliases: &["resolution", "决议依据", "业主大会决议"],
+        money: false,
         required: false,
     },
     Column {
         name: "凭证号",
         aliases: &["voucher", "凭证", "凭证编号"],
+        money: false,
         required: false,
     },
     Column {
         name: "备注",
         aliases: &["note", "说明"],
+        money: false,
         required: false,
     },
 ];
@@ -123,7 +134,7 @@ pub struct RevenueEntry {
 }
 
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntry> {
-    let Some(table) = Table::read(file, SCHEMA, diags) else {
+    let Some(table) = Table::read(file, SCHEMA, Subtotals::Verify, diags) else {
         return Vec::new();
     };
     let mut entries = Vec::with_capacity(table.rows.len());

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::ledger::amount::{Money, NumberError};
+use crate::ledger::amount::{Money, NumberError, parse_chinese_uppercase};
 use crate::ledger::calendar::{Period, When, parse_date};
 
 /// One column of a ledger's schema.
@@ -18,7 +18,36 @@ pub struct Column {
     pub name: &'static str,
     /// Other accepted headers (English names first).
     pub aliases: &'static [&'static str],
+    /// Amounts: summed when a subtotal row is verified, and may have a 大写 companion column.
+    pub money: bool,
     pub required: bool,
+}
+
+/// What to do with subtotal rows (合计, 小计, 总计) in a ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subtotals {
+    /// Skip them after checking each stated amount against the sum of the rows it covers
+    /// (小计: the rows since the previous subtotal; 合计/总计: all rows above).
+    Verify,
+    /// Refuse them (in ledgers where a sum of mixed rows means nothing, like a bank account).
+    Reject,
+}
+
+/// Whether a row is a subtotal, and which kind: `Some(true)` for 小计, `Some(false)` for 合计.
+fn subtotal_kind<'a>(cells: impl Iterator<Item = &'a str>) -> Option<bool> {
+    for cell in cells {
+        let folded: String = cell
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+            .collect();
+        let folded = folded.trim_end_matches([':', '：']);
+        match folded {
+            "小计" => return Some(true),
+            "合计" | "总计" | "本页合计" | "共计" => return Some(false),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A cell's trimmed text and where it stands in the file.
@@ -33,6 +62,8 @@ pub struct Cell {
 pub struct Row {
     pub span: Range<usize>,
     pub cells: Vec<Option<Cell>>,
+    /// 大写 companions of money columns, by schema column.
+    pub uppercase: Vec<Option<Cell>>,
 }
 
 /// A CSV file read against a schema.
@@ -119,6 +150,7 @@ impl<'s> Table<'s> {
     pub fn read(
         file: &Arc<SourceFile>,
         schema: &'s [Column],
+        subtotals: Subtotals,
         diags: &mut Diagnostics,
     ) -> Option<Self> {
         let text = file.text.as_str();
@@ -147,10 +179,23 @@ impl<'s> Table<'s> {
         let header_start = header.position().map(|p| p.byte() as usize).unwrap_or(0);
         let header_spans = field_offsets(text, header_start);
         // Schema index of each file column, or None for unknown columns.
-        let mut mapping: Vec<Option<usize>> = Vec::with_capacity(header.len());
+        // What each column of the file feeds: a schema column, the 大写 companion of one, or nothing.
+        #[derive(Clone, Copy)]
+        enum Target {
+            Value(usize),
+            Uppercase(usize),
+            Ignored,
+        }
+        let mut mapping: Vec<Target> = Vec::with_capacity(header.len());
         let mut seen: Vec<Option<usize>> = vec![None; schema.len()];
+        let mut seen_upper: Vec<bool> = vec![false; schema.len()];
         let mut multipliers = vec![1; schema.len()];
         let known = schema.iter().map(|c| c.name).collect::<Vec<_>>().join("、");
+        let find = |name: &str| {
+            schema.iter().position(|c| {
+                c.name.to_lowercase() == name || c.aliases.iter().any(|a| a.to_lowercase() == name)
+            })
+        };
         for (i, raw) in header.iter().enumerate() {
             let span = header_spans
                 .get(i)
@@ -158,27 +203,37 @@ impl<'s> Table<'s> {
                 .unwrap_or(header_start..header_start);
             let (name, unit) = normalise_header(raw);
             if name.is_empty() {
-                mapping.push(None);
+                mapping.push(Target::Ignored);
                 continue;
             }
-            let found = schema.iter().position(|c| {
-                c.name.to_lowercase() == name || c.aliases.iter().any(|a| a.to_lowercase() == name)
-            });
-            match found {
+            let uppercase_of = if unit.as_deref() == Some("大写") {
+                find(&name)
+            } else {
+                name.strip_suffix("大写").and_then(find)
+            }
+            .filter(|idx| schema[*idx].money);
+            if let Some(idx) = uppercase_of
+                && !seen_upper[idx]
+            {
+                seen_upper[idx] = true;
+                mapping.push(Target::Uppercase(idx));
+                continue;
+            }
+            match find(&name) {
                 Some(idx) if seen[idx].is_some() => {
                     diags.push(
                         Diagnostic::new("csv-duplicate-column")
                             .at(file, span)
                             .arg("column", schema[idx].name),
                     );
-                    mapping.push(None);
+                    mapping.push(Target::Ignored);
                 }
                 Some(idx) => {
                     seen[idx] = Some(i);
                     if unit.as_deref().is_some_and(|u| u.starts_with('万')) {
                         multipliers[idx] = 10_000;
                     }
-                    mapping.push(Some(idx));
+                    mapping.push(Target::Value(idx));
                 }
                 None => {
                     diags.push(
@@ -187,7 +242,7 @@ impl<'s> Table<'s> {
                             .arg("column", raw.trim())
                             .arg("known", &known),
                     );
-                    mapping.push(None);
+                    mapping.push(Target::Ignored);
                 }
             }
         }
@@ -207,6 +262,8 @@ impl<'s> Table<'s> {
             return None;
         }
         let mut rows = Vec::new();
+        // Subtotal rows: (is 小计, the row, how many data rows stood above it).
+        let mut subtotal_rows: Vec<(bool, Row, usize)> = Vec::new();
         for record in records {
             let record = match record {
                 Ok(r) => r,
@@ -231,29 +288,95 @@ impl<'s> Table<'s> {
                 continue;
             }
             let mut cells: Vec<Option<Cell>> = vec![None; schema.len()];
+            let mut uppercase: Vec<Option<Cell>> = vec![None; schema.len()];
             for (i, value) in record.iter().enumerate() {
-                if let Some(Some(idx)) = mapping.get(i) {
-                    let span = spans
+                let span = || {
+                    spans
                         .get(i)
                         .map(|r| content_span(text, r.clone()))
-                        .unwrap_or(start..start);
-                    cells[*idx] = Some(Cell {
-                        text: value.trim().to_string(),
-                        span,
-                    });
+                        .unwrap_or(start..start)
+                };
+                let cell = || Cell {
+                    text: value.trim().to_string(),
+                    span: span(),
+                };
+                match mapping.get(i) {
+                    Some(Target::Value(idx)) => cells[*idx] = Some(cell()),
+                    Some(Target::Uppercase(idx)) => uppercase[*idx] = Some(cell()),
+                    _ => {}
                 }
             }
-            rows.push(Row {
+            let row = Row {
                 span: start..line_end,
                 cells,
-            });
+                uppercase,
+            };
+            if let Some(is_sub) = subtotal_kind(record.iter()) {
+                subtotal_rows.push((is_sub, row, rows.len()));
+                continue;
+            }
+            rows.push(row);
         }
-        Some(Table {
+        let table = Table {
             file: Arc::clone(file),
             schema,
             multipliers,
             rows,
-        })
+        };
+        table.check_subtotals(&subtotal_rows, subtotals, diags);
+        Some(table)
+    }
+
+    /// Checks every subtotal row against the rows it covers (or refuses it). Subtotal rows are
+    /// never part of `rows`, so nothing is counted twice.
+    fn check_subtotals(
+        &self,
+        subtotal_rows: &[(bool, Row, usize)],
+        policy: Subtotals,
+        diags: &mut Diagnostics,
+    ) {
+        let mut previous_end = 0;
+        for (is_sub, row, end) in subtotal_rows {
+            if policy == Subtotals::Reject {
+                diags.push(
+                    Diagnostic::new("csv-subtotal-rejected").at(&self.file, row.span.clone()),
+                );
+                continue;
+            }
+            let begin = if *is_sub { previous_end } else { 0 };
+            previous_end = *end;
+            for (col, column) in self.schema.iter().enumerate() {
+                let Some(stated_cell) = self.cell(row, col).filter(|_| column.money) else {
+                    continue;
+                };
+                let Ok(stated) = Money::parse_scaled(&stated_cell.text, self.multipliers[col])
+                else {
+                    continue;
+                };
+                let mut sum = Money::ZERO;
+                let mut readable = true;
+                for data in &self.rows[begin..*end] {
+                    match self
+                        .cell(data, col)
+                        .map(|c| Money::parse_scaled(&c.text, self.multipliers[col]))
+                    {
+                        None => {}
+                        Some(Ok(m)) => sum += m,
+                        Some(Err(_)) => readable = false,
+                    }
+                }
+                if readable && sum != stated {
+                    diags.push(
+                        Diagnostic::new("csv-subtotal-mismatch")
+                            .at(&self.file, stated_cell.span.clone())
+                            .arg("column", column.name)
+                            .arg("stated", stated)
+                            .arg("computed", sum)
+                            .arg("rows", end - begin),
+                    );
+                }
+            }
+        }
     }
 
     /// The cell of column `col` if present and not blank.
@@ -296,7 +419,7 @@ impl<'s> Table<'s> {
     /// Required amount.
     pub fn money(&self, row: &Row, col: usize, diags: &mut Diagnostics) -> Option<Money> {
         let cell = self.required(row, col, diags)?;
-        self.parse_money(cell, col, diags)
+        self.parse_money(row, cell, col, diags)
     }
 
     /// Optional amount: `Some(None)` when blank or written as a dash, `None` when unreadable.
@@ -309,11 +432,41 @@ impl<'s> Table<'s> {
         match self.cell(row, col) {
             None => Some(None),
             Some(c) if matches!(c.text.as_str(), "-" | "—" | "－") => Some(None),
-            Some(c) => self.parse_money(c, col, diags).map(Some),
+            Some(c) => self.parse_money(row, c, col, diags).map(Some),
         }
     }
 
-    fn parse_money(&self, cell: &Cell, col: usize, diags: &mut Diagnostics) -> Option<Money> {
+    /// Where a 大写 companion is given, it must state the same amount as the figure.
+    fn check_uppercase(&self, row: &Row, col: usize, figure: Money, diags: &mut Diagnostics) {
+        let Some(upper) = row.uppercase[col].as_ref().filter(|c| !c.text.is_empty()) else {
+            return;
+        };
+        match parse_chinese_uppercase(&upper.text) {
+            Some(stated) if stated == figure => {}
+            Some(stated) => diags.push(
+                Diagnostic::new("money-uppercase-mismatch")
+                    .at(&self.file, upper.span.clone())
+                    .arg("uppercase", &upper.text)
+                    .arg("stated", stated)
+                    .arg("figure", figure)
+                    .arg("column", self.schema[col].name),
+            ),
+            None => diags.push(
+                Diagnostic::new("money-uppercase-invalid")
+                    .at(&self.file, upper.span.clone())
+                    .arg("value", &upper.text)
+                    .arg("column", self.schema[col].name),
+            ),
+        }
+    }
+
+    fn parse_money(
+        &self,
+        row: &Row,
+        cell: &Cell,
+        col: usize,
+        diags: &mut Diagnostics,
+    ) -> Option<Money> {
         match Money::parse_scaled(&cell.text, self.multipliers[col]) {
             Ok(m) if m.is_negative() => {
                 diags.push(
@@ -324,7 +477,10 @@ impl<'s> Table<'s> {
                 );
                 None
             }
-            Ok(m) => Some(m),
+            Ok(m) => {
+                self.check_uppercase(row, col, m, diags);
+                Some(m)
+            }
             Err(e) => {
                 let code = match e {
                     NumberError::Invalid => "money-invalid",
