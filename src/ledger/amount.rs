@@ -509,7 +509,7 @@ pub fn to_chinese_uppercase(money: Money) -> String {
             out.push('分');
         }
         (j, c) => {
-            if yuan > 0 && yuan % 10 == 0 {
+            if yuan > 0 && yuan.is_multiple_of(10) {
                 out.push('零');
             }
             out.push(UPPER_DIGITS[j]);
