@@ -28,6 +28,19 @@ use Edit::*;
 
 fn cases() -> Vec<(&'static str, Vec<Edit>)> {
     vec![
+        ("privacy-column", vec![Replace(REVENUE, "备注", "联系电话")]),
+        (
+            "privacy-number",
+            vec![Replace(
+                NOTICE,
+                "请 3 号楼业主",
+                "请 3 号楼业主（联系 13912345678）",
+            )],
+        ),
+        (
+            "privacy-person-name",
+            vec![Replace(REVENUE, "某传媒有限公司", "张建国")],
+        ),
         (
             "csv-subtotal-mismatch",
             vec![Replace(

@@ -91,6 +91,8 @@ pub struct CompoundBooks {
     /// a broken file is not reported a second time as an unknown reference).
     pub project_ids: std::collections::BTreeSet<String>,
     pub tender_ids: std::collections::BTreeSet<String>,
+    /// Every file read for this compound (scanned for personal data before publishing).
+    pub sources: Vec<Arc<SourceFile>>,
     /// Which ledgers the compound publishes (a missing file is not an empty ledger).
     pub has_fees: bool,
     pub has_revenue: bool,

@@ -147,6 +147,7 @@ pub struct Project {
     pub title_origin: Origin,
     /// The `start_date` value, when given.
     pub start_origin: Option<Origin>,
+    pub contractor_origin: Option<Origin>,
 }
 
 /// The two dimensions every vote is counted in.
@@ -334,6 +335,10 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
         title_origin: Origin::new(file, raw.title.as_ref().map(|t| f.span(t)).unwrap_or(0..0)),
         start_origin: raw
             .start_date
+            .as_ref()
+            .map(|r| Origin::new(file, f.span(r))),
+        contractor_origin: raw
+            .contractor
             .as_ref()
             .map(|r| Origin::new(file, f.span(r))),
     })

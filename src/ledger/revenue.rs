@@ -131,6 +131,7 @@ pub struct RevenueEntry {
     pub origin: Origin,
     /// The 决议 cell (or the row start when the column is absent).
     pub resolution_origin: Origin,
+    pub counterparty_origin: Origin,
 }
 
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntry> {
@@ -208,6 +209,7 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntr
             note: table.opt_text(row, NOTE),
             origin: Origin::new(file, row.span.clone()),
             resolution_origin: Origin::new(file, table.span(row, RESOLUTION)),
+            counterparty_origin: Origin::new(file, table.span(row, COUNTERPARTY)),
         });
     }
     entries

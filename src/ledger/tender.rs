@@ -67,6 +67,7 @@ struct RawBid {
 #[derive(Debug, Clone)]
 pub struct Bid {
     pub bidder: String,
+    pub origin: Origin,
     pub amount: Money,
     pub note: String,
 }
@@ -141,8 +142,10 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
             );
             continue;
         }
+        let origin = Origin::new(file, b.bidder.as_ref().map(|s| f.span(s)).unwrap_or(0..0));
         bids.push(Bid {
             bidder,
+            origin,
             amount,
             note: b.note.clone().unwrap_or_default(),
         });

@@ -165,8 +165,13 @@ pub fn load_compound(
             );
         }
     }
+    let mut sources = Vec::new();
     let info = match read_source(&compound_path, root, diags)? {
-        Some(file) => ledger::compound::parse(&file, diags),
+        Some(file) => {
+            let info = ledger::compound::parse(&file, diags);
+            sources.push(file);
+            info
+        }
         None => None,
     };
     let read_optional =
@@ -181,6 +186,12 @@ pub fn load_compound(
     let fees_file = read_optional("fees.csv", diags)?;
     let revenue_file = read_optional("revenue.csv", diags)?;
     let fund_file = read_optional("fund.csv", diags)?;
+    sources.extend(
+        [&fees_file, &revenue_file, &fund_file]
+            .into_iter()
+            .flatten()
+            .cloned(),
+    );
     let fees = fees_file
         .as_ref()
         .map(|f| ledger::fees::parse(f, diags))
@@ -232,6 +243,7 @@ pub fn load_compound(
             let Some(file) = read_source(file_path, root, diags)? else {
                 continue;
             };
+            sources.push(Arc::clone(&file));
             if !is_slug(id) {
                 diags.push(
                     Diagnostic::new("slug-invalid")
@@ -261,6 +273,7 @@ pub fn load_compound(
         notices,
         project_ids,
         tender_ids,
+        sources,
         has_fees: fees_file.is_some(),
         has_revenue: revenue_file.is_some(),
         has_fund: fund_file.is_some(),

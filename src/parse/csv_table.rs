@@ -235,6 +235,14 @@ impl<'s> Table<'s> {
                     }
                     mapping.push(Target::Value(idx));
                 }
+                None if crate::validate::privacy::is_personal_header(&name) => {
+                    diags.push(
+                        Diagnostic::new("privacy-column")
+                            .at(file, span)
+                            .arg("column", raw.trim()),
+                    );
+                    mapping.push(Target::Ignored);
+                }
                 None => {
                     diags.push(
                         Diagnostic::new("csv-unknown-column")

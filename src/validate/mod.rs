@@ -3,6 +3,7 @@
 //! project's money adds up, and the rules on votes and tenders (see `votes` and `tenders`).
 //! Findings go to the compound's diagnostics; nothing here changes data.
 
+pub mod privacy;
 pub mod tenders;
 pub mod votes;
 
@@ -20,12 +21,34 @@ pub fn check(books: &CompoundBooks, diags: &mut Diagnostics) {
     check_project_funding(books, diags);
     check_fee_building_types(books, diags);
     check_revenue_resolutions(books, diags);
+    check_privacy(books, diags);
     for project in &books.projects {
         votes::check(project, diags);
     }
     let paid = withdrawals_by_project(&books.fund);
     for tender in &books.tenders {
         tenders::check(tender, &paid, diags);
+    }
+}
+
+/// Personal numbers anywhere in the compound's files; personal names where a private person could
+/// be named (a revenue counterparty, a bidder, a contractor).
+fn check_privacy(books: &CompoundBooks, diags: &mut Diagnostics) {
+    for file in &books.sources {
+        privacy::scan_numbers(file, diags);
+    }
+    for e in &books.revenue {
+        privacy::check_party(&e.counterparty, "相对方", &e.counterparty_origin, diags);
+    }
+    for t in &books.tenders {
+        for b in &t.bids {
+            privacy::check_party(&b.bidder, "bidder", &b.origin, diags);
+        }
+    }
+    for p in &books.projects {
+        if let Some(origin) = &p.contractor_origin {
+            privacy::check_party(&p.contractor, "contractor", origin, diags);
+        }
     }
 }
 

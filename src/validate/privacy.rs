@@ -1,0 +1,269 @@
+//! Privacy (domain.md §3 and §6, PRIV1–PRIV4): publishing residents' personal information without
+//! their separate consent is unlawful (个人信息保护法第二十五条). Before anything is published,
+//! every source file is scanned for mobile numbers, ID-card numbers and bank-card-like numbers, and
+//! the columns where a private person could be named are checked for what looks like a personal
+//! name. Masked forms (138****5678, 张*) pass: a `*` breaks the pattern on purpose. Companies,
+//! and committee members in their role, may be named.
+
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::ledger::Origin;
+
+/// Header names that announce personal data; a ledger column with such a name is refused.
+pub const PERSONAL_HEADERS: &[&str] = &[
+    "姓名",
+    "业主",
+    "业主姓名",
+    "户主",
+    "联系人",
+    "电话",
+    "手机",
+    "手机号",
+    "联系电话",
+    "身份证",
+    "身份证号",
+    "身份证号码",
+    "车牌",
+    "车牌号",
+    "银行账号",
+    "银行卡号",
+    "账号",
+    "房号",
+    "室号",
+    "门牌号",
+    "住址",
+    "地址",
+    "name",
+    "phone",
+    "mobile",
+    "id_card",
+    "plate",
+    "bank_account",
+];
+
+pub fn is_personal_header(normalised: &str) -> bool {
+    PERSONAL_HEADERS
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(normalised))
+}
+
+/// What a run of digits looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberKind {
+    Mobile,
+    IdCard,
+    BankCard,
+}
+
+impl NumberKind {
+    fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            NumberKind::Mobile => ("手机号码", "a mobile number"),
+            NumberKind::IdCard => ("身份证号码", "an ID-card number"),
+            NumberKind::BankCard => ("银行卡号", "a bank-card number"),
+        }
+    }
+
+    fn mask_example(self) -> &'static str {
+        match self {
+            NumberKind::Mobile => "138****5678",
+            NumberKind::IdCard => "440401********1768",
+            NumberKind::BankCard => "6222 **** **** 1234",
+        }
+    }
+}
+
+fn classify(run: &str) -> Option<NumberKind> {
+    let bytes = run.as_bytes();
+    match run.len() {
+        11 if bytes[0] == b'1'
+            && (b'3'..=b'9').contains(&bytes[1])
+            && run.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Some(NumberKind::Mobile)
+        }
+        18 if looks_like_id(run) => Some(NumberKind::IdCard),
+        16..=19 if run.bytes().all(|b| b.is_ascii_digit()) => Some(NumberKind::BankCard),
+        _ => None,
+    }
+}
+
+/// 18 characters: a region code, a plausible birth date, a sequence number and a check character.
+fn looks_like_id(run: &str) -> bool {
+    let (body, check) = run.split_at(17);
+    if !body.bytes().all(|b| b.is_ascii_digit())
+        || !(check.bytes().all(|b| b.is_ascii_digit()) || check == "X" || check == "x")
+    {
+        return false;
+    }
+    if body.starts_with('0') {
+        return false;
+    }
+    let year: u32 = body[6..10].parse().unwrap_or(0);
+    let month: u32 = body[10..12].parse().unwrap_or(0);
+    let day: u32 = body[12..14].parse().unwrap_or(0);
+    (1900..=2099).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
+/// Scans a whole file for personal numbers. Digits joined by a decimal point are amounts, not
+/// numbers of a person, and are skipped.
+pub fn scan_numbers(file: &Arc<SourceFile>, diags: &mut Diagnostics) {
+    let text = file.text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        if !text[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < text.len()
+            && (text[i].is_ascii_digit()
+                || ((text[i] == b'X' || text[i] == b'x') && i - start == 17))
+        {
+            i += 1;
+        }
+        let end = i;
+        let decimal = (start > 0 && text[start - 1] == b'.')
+            || (end < text.len()
+                && text[end] == b'.'
+                && text.get(end + 1).is_some_and(u8::is_ascii_digit));
+        let glued_to_letters = start > 0 && text[start - 1].is_ascii_alphabetic();
+        if decimal || glued_to_letters {
+            continue;
+        }
+        if let Some(kind) = classify(&file.text[start..end]) {
+            let (zh, en) = kind.labels();
+            diags.push(
+                Diagnostic::new("privacy-number")
+                    .at(file, start..end)
+                    .arg("kind_zh", zh)
+                    .arg("kind_en", en)
+                    .arg("masked", kind.mask_example()),
+            );
+        }
+    }
+}
+
+/// Common single-character surnames (the most frequent ~100 cover the great majority of people).
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+
+/// Words that show a name belongs to an organisation or a group, not to one person.
+const ORGANISATION_WORDS: &[&str] = &[
+    "公司",
+    "中心",
+    "店",
+    "部",
+    "站",
+    "局",
+    "委",
+    "会",
+    "厂",
+    "行",
+    "社",
+    "院",
+    "所",
+    "队",
+    "组",
+    "集团",
+    "小区",
+    "业主",
+    "车主",
+    "住户",
+    "居民",
+    "物业",
+    "政府",
+    "街道",
+    "社区",
+    "银行",
+    "商户",
+    "工作室",
+    "经营",
+    "传媒",
+    "科技",
+    "通信",
+    "电信",
+    "移动",
+    "联通",
+    "铁塔",
+    "丰巢",
+    "快递",
+];
+
+/// Whether `value` looks like the name of a private person (2–4 Chinese characters starting with a
+/// common surname, no organisation word, not masked).
+pub fn looks_like_person(value: &str) -> bool {
+    let v = value.trim();
+    let chars: Vec<char> = v.chars().collect();
+    if !(2..=4).contains(&chars.len()) || v.contains('*') || v.contains('某') {
+        return false;
+    }
+    if !chars.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c)) {
+        return false;
+    }
+    SURNAMES.contains(chars[0]) && !ORGANISATION_WORDS.iter().any(|w| v.contains(w))
+}
+
+/// Reports `value` at `origin` when it looks like a private person's name.
+pub fn check_party(value: &str, field: &str, origin: &Origin, diags: &mut Diagnostics) {
+    if looks_like_person(value) {
+        diags.push(
+            Diagnostic::new("privacy-person-name")
+                .at(&origin.file, origin.span.clone())
+                .arg("value", value)
+                .arg("field", field)
+                .arg(
+                    "masked",
+                    format!("{}*", value.chars().next().unwrap_or('某')),
+                ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn findings(text: &str) -> Vec<String> {
+        let file = Arc::new(SourceFile::new(
+            std::path::Path::new("x.csv"),
+            "x.csv".into(),
+            text.into(),
+            "UTF-8",
+        ));
+        let mut diags = Diagnostics::new();
+        scan_numbers(&file, &mut diags);
+        diags
+            .iter()
+            .map(|d| file.text[d.span.clone().unwrap()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn finds_personal_numbers_and_spares_amounts_and_masks() {
+        assert_eq!(findings("联系人,13800138000\n"), ["13800138000"]);
+        assert_eq!(findings("110105199003071234\n"), ["110105199003071234"]);
+        assert_eq!(findings("11010519900307123X,"), ["11010519900307123X"]);
+        assert_eq!(
+            findings("卡号 6222020200112233445"),
+            ["6222020200112233445"]
+        );
+        assert!(findings("138****5678, 4404**********1768").is_empty());
+        assert!(
+            findings("\"13,800,138,000.00\", 13800138000.00, 2024-05-01, GS2025-0001").is_empty()
+        );
+        assert!(findings("0411-84000000").is_empty());
+    }
+
+    #[test]
+    fn tells_people_from_organisations() {
+        assert!(looks_like_person("张三"));
+        assert!(looks_like_person("王建国"));
+        assert!(!looks_like_person("张*"));
+        assert!(!looks_like_person("刘某"));
+        assert!(!looks_like_person("小区车主（62户）"));
+        assert!(!looks_like_person("中国铁塔"));
+        assert!(!looks_like_person("大连某物业服务有限公司"));
+        assert!(!looks_like_person("丰巢"));
+    }
+}
