@@ -42,6 +42,10 @@ pub struct PortalArgs {
     /// 提示语言 / Language of messages (default: config.toml's `language`, else zh)
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// 以此日期判断是否逾期未公示 / The date to judge overdue disclosures against (default:
+    /// config.toml's `today`; the clock is never used, so builds stay reproducible)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Args, Debug)]

@@ -19,8 +19,56 @@ struct RawConfig {
     theme: Option<String>,
     output_dir: Option<String>,
     description: Option<String>,
+    today: Option<crate::parse::toml_doc::RawValue>,
+    #[serde(default)]
+    cadence: RawCadence,
     #[serde(default)]
     diagnostics: BTreeMap<String, Spanned<Severity>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCadence {
+    revenue: Option<Spanned<String>>,
+    fees: Option<Spanned<String>>,
+    fund: Option<Spanned<String>>,
+}
+
+/// How often a ledger must be brought up to date on the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cadence {
+    Monthly,
+    Quarterly,
+    HalfYearly,
+    Yearly,
+    Off,
+}
+
+impl Cadence {
+    pub const LABELS: &'static [&'static str] =
+        &["monthly", "quarterly", "half-yearly", "yearly", "off"];
+
+    pub fn from_label(text: &str) -> Option<Cadence> {
+        match text.trim() {
+            "monthly" | "每月" => Some(Cadence::Monthly),
+            "quarterly" | "每季度" => Some(Cadence::Quarterly),
+            "half-yearly" | "每半年" => Some(Cadence::HalfYearly),
+            "yearly" | "每年" => Some(Cadence::Yearly),
+            "off" | "不检查" => Some(Cadence::Off),
+            _ => None,
+        }
+    }
+}
+
+/// Disclosure rules that depend on the build date.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeliness {
+    /// The date the site is built as of: an input (config `today` or `--today`), never the clock,
+    /// so that builds stay reproducible. Without it, timeliness is not checked.
+    pub today: Option<chrono::NaiveDate>,
+    pub revenue: Cadence,
+    pub fees: Cadence,
+    pub fund: Cadence,
 }
 
 #[derive(Debug, Clone)]
@@ -33,12 +81,26 @@ pub struct Config {
     pub output_dir: String,
     pub description: String,
     pub severity_overrides: BTreeMap<String, Severity>,
+    pub timeliness: Timeliness,
 }
 
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> {
     let raw: RawConfig = toml_doc::deserialize(file, diags)?;
     let mut f = Fields::new(file, diags);
     let title = f.text(&raw.title, "title");
+    let today = f.date(&raw.today, "today");
+    let mut cadence = |raw: &Option<Spanned<String>>, name: &str, default: Cadence| match raw {
+        None => default,
+        some => f
+            .choice(some, name, Cadence::from_label, Cadence::LABELS)
+            .unwrap_or(default),
+    };
+    let timeliness = Timeliness {
+        today,
+        revenue: cadence(&raw.cadence.revenue, "cadence.revenue", Cadence::Quarterly),
+        fees: cadence(&raw.cadence.fees, "cadence.fees", Cadence::Yearly),
+        fund: cadence(&raw.cadence.fund, "cadence.fund", Cadence::Yearly),
+    };
     let mut severity_overrides = BTreeMap::new();
     for (code, severity) in raw.diagnostics {
         if crate::diag::catalog::entries().contains_key(&code) {
@@ -63,5 +125,6 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
         output_dir: raw.output_dir.unwrap_or_else(|| "public".to_string()),
         description: raw.description.unwrap_or_default(),
         severity_overrides,
+        timeliness,
     })
 }

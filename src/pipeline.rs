@@ -43,6 +43,7 @@ pub fn run(portal: &Portal, output: Option<&Output>) -> Result<Outcome, Fatal> {
                 dir,
                 overrides,
                 portal.config.language,
+                &portal.config.timeliness,
                 output,
             )
         })
@@ -68,6 +69,7 @@ fn process_compound(
     dir: &Path,
     overrides: &std::collections::BTreeMap<String, crate::diag::Severity>,
     lang: crate::diag::Lang,
+    timeliness: &crate::config::Timeliness,
     output: Option<&Output>,
 ) -> Result<(Diagnostics, Option<CompoundSummary>), Fatal> {
     let mut diags = Diagnostics::new();
@@ -75,7 +77,7 @@ fn process_compound(
         diags.finish(overrides);
         return Ok((diags, None));
     };
-    validate::check(&books, &mut diags);
+    validate::check(&books, timeliness, &mut diags);
     diags.finish(overrides);
     if diags.has_errors() {
         return Ok((diags, None));

@@ -16,6 +16,7 @@ enum Edit {
     Bytes(&'static str, &'static [u8]),
 }
 
+const CONFIG: &str = "config.toml";
 const FEES: &str = "content/xingfuli/fees.csv";
 const REVENUE: &str = "content/xingfuli/revenue.csv";
 const FUND: &str = "content/xingfuli/fund.csv";
@@ -28,6 +29,61 @@ use Edit::*;
 
 fn cases() -> Vec<(&'static str, Vec<Edit>)> {
     vec![
+        (
+            "revenue-disclosure-overdue",
+            vec![Replace(
+                CONFIG,
+                "output_dir = \"public\"",
+                "output_dir = \"public\"\ntoday = 2026-03-01",
+            )],
+        ),
+        (
+            "fees-disclosure-overdue",
+            vec![Replace(
+                CONFIG,
+                "output_dir = \"public\"",
+                "output_dir = \"public\"\ntoday = 2027-05-01",
+            )],
+        ),
+        (
+            "fund-statement-overdue",
+            vec![Replace(
+                CONFIG,
+                "output_dir = \"public\"",
+                "output_dir = \"public\"\ntoday = 2027-01-15",
+            )],
+        ),
+        (
+            "fund-statement-missing",
+            vec![
+                Replace(
+                    FUND,
+                    "2025-12-31,结存,\"387,675.25\",,,年末结存（与银行对账单一致）\n",
+                    "",
+                ),
+                Replace(
+                    CONFIG,
+                    "output_dir = \"public\"",
+                    "output_dir = \"public\"\ntoday = 2025-12-31",
+                ),
+            ],
+        ),
+        (
+            "notice-decision-late",
+            vec![Replace(
+                NOTICE,
+                "kind = \"公告\"",
+                "kind = \"决议\"\ndecided = 2025-04-28",
+            )],
+        ),
+        (
+            "fund-emergency-notice-missing",
+            vec![Replace(
+                PROJECT,
+                "matter = \"使用维修资金\"",
+                "matter = \"应急维修\"\nemergency_category = \"屋面渗漏\"",
+            )],
+        ),
         ("privacy-column", vec![Replace(REVENUE, "备注", "联系电话")]),
         (
             "privacy-number",

@@ -13,7 +13,7 @@ use crate::{load, pipeline};
 pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
     let root = &args.portal.root;
     let mut diags = Diagnostics::new();
-    let Some(portal) = load::open_portal(root, &mut diags)? else {
+    let Some(portal) = load::open_portal_for(&args.portal, &mut diags)? else {
         let lang = args.portal.lang.unwrap_or_default();
         diags.finish(&Default::default());
         super::report(&diags, lang, args.quiet);

@@ -9,7 +9,7 @@ use crate::{load, pipeline};
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode, Fatal> {
     let mut diags = Diagnostics::new();
-    let portal = load::open_portal(&args.portal.root, &mut diags)?;
+    let portal = load::open_portal_for(&args.portal, &mut diags)?;
     let lang = args
         .portal
         .lang

@@ -29,6 +29,8 @@ struct RawFront {
     title: Option<Spanned<String>>,
     date: Option<RawValue>,
     kind: Option<Spanned<String>>,
+    decided: Option<RawValue>,
+    project: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +41,12 @@ pub struct Notice {
     pub kind: NoticeKind,
     pub body_markdown: String,
     pub origin: Origin,
+    /// When the decision it announces was made (决议, 会议纪要): posting is due within 3 days.
+    pub decided: Option<NaiveDate>,
+    /// The fund project it reports on, if any (an emergency repair's after-the-fact notice).
+    pub project: Option<String>,
+    /// The `date` value.
+    pub date_origin: Origin,
 }
 
 pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Notice> {
@@ -58,6 +66,8 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
         }
         some => f.date(some, "date"),
     };
+    let decided = f.date(&raw.decided, "decided");
+    let date_span = raw.date.as_ref().map(|d| f.span(d)).unwrap_or(0..0);
     let kind = match &raw.kind {
         None => Some(NoticeKind::Announcement),
         some => f.choice(some, "kind", NoticeKind::from_label, NoticeKind::LABELS),
@@ -69,5 +79,8 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
         kind: kind?,
         body_markdown: file.text[split.body].to_string(),
         origin: Origin::new(file, 0..0),
+        decided,
+        project: crate::parse::toml_doc::opt_text(&raw.project),
+        date_origin: Origin::new(file, date_span),
     })
 }

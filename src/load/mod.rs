@@ -54,6 +54,18 @@ pub fn read_source(
     }
 }
 
+/// Finds the portal described by the command line's portal arguments, applying `--today`.
+pub fn open_portal_for(
+    args: &crate::cli::PortalArgs,
+    diags: &mut Diagnostics,
+) -> Result<Option<Portal>, Fatal> {
+    let mut portal = open_portal(&args.root, diags)?;
+    if let (Some(p), Some(today)) = (&mut portal, args.today) {
+        p.config.timeliness.today = Some(today);
+    }
+    Ok(portal)
+}
+
 /// Finds the portal at `root`: its configuration and its compound folders.
 pub fn open_portal(root: &Path, diags: &mut Diagnostics) -> Result<Option<Portal>, Fatal> {
     if !root.is_dir() {

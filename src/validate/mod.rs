@@ -5,6 +5,7 @@
 
 pub mod privacy;
 pub mod tenders;
+pub mod timeliness;
 pub mod votes;
 
 use std::collections::BTreeSet;
@@ -15,7 +16,8 @@ use crate::ledger::CompoundBooks;
 use crate::ledger::amount::Money;
 use crate::ledger::fund::FundKind;
 
-pub fn check(books: &CompoundBooks, diags: &mut Diagnostics) {
+pub fn check(books: &CompoundBooks, rules: &crate::config::Timeliness, diags: &mut Diagnostics) {
+    timeliness::check(books, rules, diags);
     check_references(books, diags);
     check_fund_balances(books, diags);
     check_project_funding(books, diags);
