@@ -99,17 +99,18 @@ pub fn check(books: &CompoundBooks, rules: &Timeliness, diags: &mut Diagnostics)
             );
         }
     }
-    if books.has_fees && rules.fees != Cadence::Off {
-        if let Some(last) = books.fees.iter().max_by_key(|r| r.period.end()) {
-            check_cadence(
-                "fees-disclosure-overdue",
-                rules.fees,
-                last.period.end(),
-                today,
-                &last.origin,
-                diags,
-            );
-        }
+    if books.has_fees
+        && rules.fees != Cadence::Off
+        && let Some(last) = books.fees.iter().max_by_key(|r| r.period.end())
+    {
+        check_cadence(
+            "fees-disclosure-overdue",
+            rules.fees,
+            last.period.end(),
+            today,
+            &last.origin,
+            diags,
+        );
     }
     if books.has_fund && rules.fund != Cadence::Off {
         let last_statement = books
