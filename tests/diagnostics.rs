@@ -22,6 +22,7 @@ const REVENUE: &str = "content/xingfuli/revenue.csv";
 const FUND: &str = "content/xingfuli/fund.csv";
 const COMPOUND: &str = "content/xingfuli/compound.toml";
 const PROJECT: &str = "content/xingfuli/projects/roof-repair.toml";
+const SHARES: &str = "content/xingfuli/projects/roof-repair.csv";
 const TENDER: &str = "content/xingfuli/tenders/roof-2025.toml";
 const NOTICE: &str = "content/xingfuli/notices/2025-05-roof-vote.md";
 
@@ -29,6 +30,47 @@ use Edit::*;
 
 fn cases() -> Vec<(&'static str, Vec<Edit>)> {
     vec![
+        (
+            "unit-invalid",
+            vec![Replace(SHARES, "3栋1单元101", "一楼101")],
+        ),
+        (
+            "unit-duplicate",
+            vec![Replace(SHARES, "3栋1单元102", "3-1-101")],
+        ),
+        (
+            "shares-unknown-project",
+            vec![Write(
+                "content/xingfuli/projects/gone.csv",
+                "房号,建筑面积,分摊金额\n3栋1单元101,98.50,1.00\n",
+            )],
+        ),
+        (
+            "shares-without-cost",
+            vec![
+                Replace(PROJECT, "settled_cost = \"38,600.00\"\n", ""),
+                Replace(PROJECT, "contract_amount = \"38,600.00\"\n", ""),
+            ],
+        ),
+        (
+            "fund-shares-sum",
+            vec![Replace(SHARES, "98.50,1022.07", "98.50,1023.07")],
+        ),
+        (
+            "fund-share-rounding",
+            vec![
+                Replace(SHARES, "98.50,1022.07", "98.50,1023.07"),
+                Replace(SHARES, "87.00,902.74", "87.00,901.74"),
+            ],
+        ),
+        (
+            "fund-shares-area",
+            vec![Replace(
+                SHARES,
+                "3栋1单元101,98.50,1022.07",
+                "3栋1单元101,99.50,1022.07",
+            )],
+        ),
         (
             "revenue-disclosure-overdue",
             vec![Replace(

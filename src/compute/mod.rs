@@ -45,6 +45,8 @@ pub struct CompoundReport {
     pub property_company: String,
     pub contact: String,
     pub summary: String,
+    /// Whether unit-level pages (per-unit shares) are published on the site.
+    pub unit_pages_public: bool,
     pub committee: Option<Committee>,
     pub fee_standards: Vec<FeeStandard>,
     pub fees: Option<FeesView>,
@@ -470,6 +472,22 @@ pub struct ProjectView {
     pub description: String,
     pub vote: Option<VoteView>,
     pub source: String,
+    /// What the owners carry: the settled (or contracted) cost less other funding.
+    pub apportioned: Option<Money>,
+    pub rounding: &'static str,
+    /// Per-unit shares (unit-level data: published on a separate `noindex` page, or print only).
+    pub shares: Vec<ShareView>,
+    /// 0.01 ㎡.
+    pub shares_area: i64,
+    /// Yuan per ㎡ in ten-thousandths (use the `price` filter): what one ㎡ of floor area carries.
+    pub rate_per_sqm: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareView {
+    pub unit: String,
+    pub area: i64,
+    pub share: Money,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -500,6 +518,12 @@ fn project_view(
         .as_ref()
         .and_then(|id| books.tenders.iter().find(|t| &t.id == id))
         .map(|t| t.title.clone());
+    let shares = p
+        .shares
+        .as_ref()
+        .map(|s| s.rows.as_slice())
+        .unwrap_or_default();
+    let shares_area: i64 = shares.iter().map(|s| s.area.0).sum();
     ProjectView {
         id: p.id.clone(),
         title: p.title.clone(),
@@ -537,6 +561,24 @@ fn project_view(
             verdict: vote::judge(v, p.matter),
         }),
         source: p.origin.file.display_path.clone(),
+        apportioned: crate::validate::apportionment::apportioned_amount(p),
+        rounding: p.rounding.label(),
+        shares: shares
+            .iter()
+            .map(|s| ShareView {
+                unit: s.unit.to_string(),
+                area: s.area.0,
+                share: s.share,
+            })
+            .collect(),
+        shares_area,
+        rate_per_sqm: crate::validate::apportionment::apportioned_amount(p)
+            .filter(|_| shares_area > 0)
+            .map(|m| {
+                let num = i128::from(m.0) * 10_000;
+                let den = i128::from(shares_area);
+                ((2 * num + den) / (2 * den)) as i64
+            }),
     }
 }
 
@@ -773,6 +815,7 @@ pub fn report(books: &CompoundBooks) -> CompoundReport {
         property_company: info.property_company.clone(),
         contact: info.contact.clone(),
         summary: info.summary.clone(),
+        unit_pages_public: info.unit_pages == crate::ledger::compound::UnitPages::Public,
         committee: info.committee.clone(),
         fee_standards: info.fee_standards.clone(),
         fees,

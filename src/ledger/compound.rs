@@ -17,6 +17,12 @@ labelled_enum!(
 );
 
 labelled_enum!(
+    /// Where unit-level data (per-unit apportionment) is published: on the public site, on pages
+    /// search engines are asked not to index, or only in the print edition for the notice board.
+    UnitPages { Public = "public" | "公开", PrintOnly = "print-only" | "仅打印" }
+);
+
+labelled_enum!(
     /// 包干制 or 酬金制.
     Charging { Lump = "包干制", Commission = "酬金制" }
 );
@@ -40,6 +46,7 @@ struct RawCompound {
     property_company: Option<Spanned<String>>,
     contact: Option<Spanned<String>>,
     summary: Option<Spanned<String>>,
+    unit_pages: Option<Spanned<String>>,
     committee: Option<RawCommittee>,
     #[serde(default)]
     fee_standard: Vec<Spanned<RawFeeStandard>>,
@@ -110,6 +117,7 @@ pub struct Compound {
     pub property_company: String,
     pub contact: String,
     pub summary: String,
+    pub unit_pages: UnitPages,
     pub committee: Option<Committee>,
     pub fee_standards: Vec<FeeStandard>,
 }
@@ -148,6 +156,10 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Compound
     let property_company = match management {
         Some(Management::Company) => f.text(&raw.property_company, "property_company"),
         _ => Some(opt_text(&raw.property_company).unwrap_or_default()),
+    };
+    let unit_pages = match &raw.unit_pages {
+        None => Some(UnitPages::Public),
+        some => f.choice(some, "unit_pages", UnitPages::from_label, UnitPages::LABELS),
     };
     let committee = raw.committee.as_ref().map(|c| Committee {
         name: opt_text(&c.name).unwrap_or_default(),
@@ -210,6 +222,7 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Compound
         property_company: property_company?,
         contact: opt_text(&raw.contact).unwrap_or_default(),
         summary: opt_text(&raw.summary).unwrap_or_default(),
+        unit_pages: unit_pages.unwrap_or(UnitPages::Public),
         committee,
         fee_standards,
     })

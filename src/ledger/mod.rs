@@ -5,13 +5,16 @@
 
 pub mod amount;
 pub mod calendar;
+pub mod canonical;
 pub mod compound;
 pub mod fees;
 pub mod fund;
 pub mod notice;
 pub mod project;
 pub mod revenue;
+pub mod shares;
 pub mod tender;
+pub mod unit;
 
 use std::ops::Range;
 use std::sync::Arc;

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::amount::{Area, Money};
+use super::shares::{RoundingLabel, Shares};
 use super::{Origin, labelled_enum};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::parse::toml_doc::{self, Fields, RawValue, opt_text};
@@ -62,6 +63,7 @@ struct RawProject {
     start_date: Option<RawValue>,
     completed: Option<RawValue>,
     status: Option<Spanned<String>>,
+    rounding: Option<Spanned<String>>,
     description: Option<String>,
     vote: Option<Spanned<RawVote>>,
     #[serde(default)]
@@ -148,6 +150,10 @@ pub struct Project {
     /// The `start_date` value, when given.
     pub start_origin: Option<Origin>,
     pub contractor_origin: Option<Origin>,
+    /// How shares are rounded to the fen (default: largest remainder).
+    pub rounding: RoundingLabel,
+    /// The apportionment table, from projects/<id>.csv (attached by the loader).
+    pub shares: Option<Shares>,
 }
 
 /// The two dimensions every vote is counted in.
@@ -270,6 +276,15 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
         some => f.choice(some, "matter", Matter::from_label, Matter::LABELS),
     };
     let status = f.choice(&raw.status, "status", Status::from_label, Status::LABELS);
+    let rounding = match &raw.rounding {
+        None => Some(RoundingLabel::LargestRemainder),
+        some => f.choice(
+            some,
+            "rounding",
+            RoundingLabel::from_label,
+            RoundingLabel::LABELS,
+        ),
+    };
     let budget = f.money(&raw.budget, "budget");
     let contract_amount = f.money(&raw.contract_amount, "contract_amount");
     let settled_cost = f.money(&raw.settled_cost, "settled_cost");
@@ -337,6 +352,8 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
             .start_date
             .as_ref()
             .map(|r| Origin::new(file, f.span(r))),
+        rounding: rounding.unwrap_or(RoundingLabel::LargestRemainder),
+        shares: None,
         contractor_origin: raw
             .contractor
             .as_ref()

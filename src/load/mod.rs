@@ -221,6 +221,7 @@ pub fn load_compound(
     let mut tenders = Vec::new();
     let mut notices = Vec::new();
     let mut project_ids = std::collections::BTreeSet::new();
+    let mut shares = Vec::new();
     let mut tender_ids = std::collections::BTreeSet::new();
     for (folder, extension) in RECORD_FOLDERS {
         let path = dir.join(folder);
@@ -231,6 +232,16 @@ pub fn load_compound(
             let file_path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with('.') || !file_path.is_file() {
+                continue;
+            }
+            // A project's apportionment table sits next to it as projects/<id>.csv.
+            if *folder == "projects"
+                && let Some(id) = name.strip_suffix(".csv")
+            {
+                if let Some(file) = read_source(file_path, root, diags)? {
+                    sources.push(Arc::clone(&file));
+                    shares.push((id.to_string(), ledger::shares::parse(&file, diags)));
+                }
                 continue;
             }
             let Some(id) = name.strip_suffix(&format!(".{extension}")) else {
@@ -269,6 +280,17 @@ pub fn load_compound(
                 "tenders" => tenders.extend(ledger::tender::parse(id, &file, diags)),
                 _ => notices.extend(ledger::notice::parse(id, &file, diags)),
             }
+        }
+    }
+    for (id, table) in shares {
+        match projects.iter_mut().find(|p| p.id == id) {
+            Some(project) => project.shares = Some(table),
+            None if project_ids.contains(&id) => {}
+            None => diags.push(
+                Diagnostic::new("shares-unknown-project")
+                    .in_file(&table.file)
+                    .arg("project", &id),
+            ),
         }
     }
     let Some(info) = info else {

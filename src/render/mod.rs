@@ -236,6 +236,17 @@ impl SiteRenderer {
                 "description_html",
                 &markdown::to_safe_html(&project.description),
             );
+            if report.unit_pages_public && !project.shares.is_empty() {
+                let mut ctx = base.clone();
+                ctx.insert("project", project);
+                self.page(
+                    sink,
+                    &format!("{slug}/projects/{}-shares.html", project.id),
+                    "shares.html",
+                    &mut ctx,
+                    "fund",
+                )?;
+            }
             self.page(
                 sink,
                 &format!("{slug}/projects/{}.html", project.id),

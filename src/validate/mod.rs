@@ -3,6 +3,7 @@
 //! project's money adds up, and the rules on votes and tenders (see `votes` and `tenders`).
 //! Findings go to the compound's diagnostics; nothing here changes data.
 
+pub mod apportionment;
 pub mod privacy;
 pub mod tenders;
 pub mod timeliness;
@@ -26,6 +27,7 @@ pub fn check(books: &CompoundBooks, rules: &crate::config::Timeliness, diags: &m
     check_privacy(books, diags);
     for project in &books.projects {
         votes::check(project, diags);
+        apportionment::check(project, diags);
     }
     let paid = withdrawals_by_project(&books.fund);
     for tender in &books.tenders {
