@@ -32,6 +32,11 @@ pub enum Command {
     Check(CheckArgs),
     /// 新建一个可运行的门户 / Create a working one-compound portal to start from
     Init(InitArgs),
+    /// 把台账 CSV 改写为规范格式 / Rewrite every CSV ledger in canonical form (sorted rows, plain
+    /// numbers, UTF-8 with BOM) so that diffs show only real changes
+    Fmt(FmtArgs),
+    /// 把 Excel/WPS 导出的 CSV 转为规范台账 / Convert an Excel/WPS CSV export into a canonical ledger
+    Import(ImportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -82,6 +87,35 @@ pub struct InitArgs {
     /// 新门户的目录 / Folder for the new portal (must not exist or be empty)
     #[arg(default_value = "my-portal")]
     pub dir: PathBuf,
+    /// 提示语言 / Language of messages
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// 只检查，不写入；有未规范化的文件时退出码为 1 / Write nothing; list the files that are not
+    /// canonical and exit 1 if there are any
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Excel/WPS 导出的 CSV 文件 / The CSV export to convert
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// 台账类型 / Which ledger the export holds
+    #[arg(long = "as", value_enum, value_name = "KIND")]
+    pub kind: crate::ledger::canonical::Kind,
+    /// 写入 DIR/<类型>.csv（默认输出到标准输出）/ Write DIR/<kind>.csv (default: print to stdout)
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// 覆盖已有的文件 / Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
     /// 提示语言 / Language of messages
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,

@@ -23,6 +23,8 @@ struct RawConfig {
     #[serde(default)]
     cadence: RawCadence,
     #[serde(default)]
+    rules: RawRules,
+    #[serde(default)]
     diagnostics: BTreeMap<String, Spanned<Severity>>,
 }
 
@@ -60,15 +62,33 @@ impl Cadence {
     }
 }
 
-/// Disclosure rules that depend on the build date.
+/// The rules a portal's books are checked against, with the portal's local overrides
+/// (`[rules]` and `[cadence]` in config.toml) and the build date.
 #[derive(Debug, Clone, Copy)]
-pub struct Timeliness {
+pub struct Rules {
     /// The date the site is built as of: an input (config `today` or `--today`), never the clock,
     /// so that builds stay reproducible. Without it, timeliness is not checked.
     pub today: Option<chrono::NaiveDate>,
     pub revenue: Cadence,
     pub fees: Cadence,
     pub fund: Cadence,
+    /// Days a fund use plan is publicised before the vote closes (local rules: 5 or 7).
+    pub plan_notice_days: i64,
+    /// Minimum days a tender result is publicised.
+    pub tender_publicity_days: i64,
+    /// Days within which a committee decision is posted.
+    pub decision_posting_days: i64,
+    /// The vote rule profile of votes that do not name one.
+    pub default_profile: crate::ledger::project::Profile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    plan_notice_days: Option<u32>,
+    tender_publicity_days: Option<u32>,
+    decision_posting_days: Option<u32>,
+    vote_profile: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -81,7 +101,7 @@ pub struct Config {
     pub output_dir: String,
     pub description: String,
     pub severity_overrides: BTreeMap<String, Severity>,
-    pub timeliness: Timeliness,
+    pub rules: Rules,
 }
 
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> {
@@ -89,13 +109,29 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
     let mut f = Fields::new(file, diags);
     let title = f.text(&raw.title, "title");
     let today = f.date(&raw.today, "today");
+    use crate::ledger::project::Profile;
+    let default_profile = match &raw.rules.vote_profile {
+        None => Profile::CivilCode,
+        some => f
+            .choice(
+                some,
+                "rules.vote_profile",
+                Profile::from_label,
+                Profile::LABELS,
+            )
+            .unwrap_or(Profile::CivilCode),
+    };
     let mut cadence = |raw: &Option<Spanned<String>>, name: &str, default: Cadence| match raw {
         None => default,
         some => f
             .choice(some, name, Cadence::from_label, Cadence::LABELS)
             .unwrap_or(default),
     };
-    let timeliness = Timeliness {
+    let rules = Rules {
+        plan_notice_days: raw.rules.plan_notice_days.map_or(7, i64::from),
+        tender_publicity_days: raw.rules.tender_publicity_days.map_or(3, i64::from),
+        decision_posting_days: raw.rules.decision_posting_days.map_or(3, i64::from),
+        default_profile,
         today,
         revenue: cadence(&raw.cadence.revenue, "cadence.revenue", Cadence::Quarterly),
         fees: cadence(&raw.cadence.fees, "cadence.fees", Cadence::Yearly),
@@ -125,6 +161,6 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
         output_dir: raw.output_dir.unwrap_or_else(|| "public".to_string()),
         description: raw.description.unwrap_or_default(),
         severity_overrides,
-        timeliness,
+        rules,
     })
 }

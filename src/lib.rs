@@ -37,12 +37,16 @@ pub fn main_with_args() -> ExitCode {
         cli::Command::Build(a) => a.portal.lang,
         cli::Command::Check(a) => a.portal.lang,
         cli::Command::Init(a) => a.lang,
+        cli::Command::Fmt(a) => a.portal.lang,
+        cli::Command::Import(a) => a.lang,
     }
     .unwrap_or_default();
     let result = match &cli.command {
         cli::Command::Build(args) => cmd::build::run(args),
         cli::Command::Check(args) => cmd::check::run(args),
         cli::Command::Init(args) => cmd::init::run(args),
+        cli::Command::Fmt(args) => cmd::fmt::run(args),
+        cli::Command::Import(args) => cmd::import::run(args),
     };
     match result {
         Ok(code) => code,

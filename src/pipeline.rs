@@ -43,7 +43,7 @@ pub fn run(portal: &Portal, output: Option<&Output>) -> Result<Outcome, Fatal> {
                 dir,
                 overrides,
                 portal.config.language,
-                &portal.config.timeliness,
+                &portal.config.rules,
                 output,
             )
         })
@@ -69,7 +69,7 @@ fn process_compound(
     dir: &Path,
     overrides: &std::collections::BTreeMap<String, crate::diag::Severity>,
     lang: crate::diag::Lang,
-    timeliness: &crate::config::Timeliness,
+    rules: &crate::config::Rules,
     output: Option<&Output>,
 ) -> Result<(Diagnostics, Option<CompoundSummary>), Fatal> {
     let mut diags = Diagnostics::new();
@@ -77,12 +77,12 @@ fn process_compound(
         diags.finish(overrides);
         return Ok((diags, None));
     };
-    validate::check(&books, timeliness, &mut diags);
+    validate::check(&books, rules, &mut diags);
     diags.finish(overrides);
     if diags.has_errors() {
         return Ok((diags, None));
     }
-    let mut report = compute::report(&books);
+    let mut report = compute::report(&books, rules);
     report.findings = crate::diag::render::site_findings(&diags, lang);
     drop(books);
     if let Some(out) = output {

@@ -31,6 +31,14 @@ use Edit::*;
 fn cases() -> Vec<(&'static str, Vec<Edit>)> {
     vec![
         (
+            "fund-ineligible-cost",
+            vec![Replace(
+                PROJECT,
+                "matter = \"使用维修资金\"",
+                "matter = \"使用维修资金\"\ncost_nature = \"保修期内\"",
+            )],
+        ),
+        (
             "unit-invalid",
             vec![Replace(SHARES, "3栋1单元101", "一楼101")],
         ),

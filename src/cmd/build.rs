@@ -49,7 +49,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
     }
     renderer.render_portal(&outcome.summaries, &staging)?;
     staging.commit()?;
-    super::report(&diags, lang, true);
+    super::report(&diags, lang, args.quiet);
     if !args.quiet {
         eprintln!("{}", published(lang, outcome.compounds, &output));
     }
@@ -74,7 +74,8 @@ fn published(lang: Lang, compounds: usize, output: &std::path::Path) -> String {
     match lang {
         Lang::Zh => format!("已生成 {compounds} 个小区的公示网站：{}", output.display()),
         Lang::En => format!(
-            "built the site of {compounds} compounds into {}",
+            "built the site of {compounds} compound{} into {}",
+            if compounds == 1 { "" } else { "s" },
             output.display()
         ),
     }

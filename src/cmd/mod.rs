@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod check;
+pub mod fmt;
+pub mod import;
 pub mod init;
 
 use std::process::ExitCode;

@@ -506,6 +506,7 @@ pub struct VoteView {
 }
 
 fn project_view(
+    rules: &crate::config::Rules,
     p: &Project,
     books: &CompoundBooks,
     withdrawn: &BTreeMap<&str, Money>,
@@ -558,7 +559,7 @@ fn project_view(
             start: opt_day(v.start),
             end: opt_day(v.end),
             method: v.method.clone(),
-            verdict: vote::judge(v, p.matter),
+            verdict: vote::judge(v, p.matter, v.profile.unwrap_or(rules.default_profile)),
         }),
         source: p.origin.file.display_path.clone(),
         apportioned: crate::validate::apportionment::apportioned_amount(p),
@@ -735,7 +736,7 @@ fn notice_view(n: &Notice) -> NoticeView {
 
 // ---------------------------------------------------------------- the report
 
-pub fn report(books: &CompoundBooks) -> CompoundReport {
+pub fn report(books: &CompoundBooks, rules: &crate::config::Rules) -> CompoundReport {
     let withdrawn = fund::withdrawals_by_project(&books.fund);
     let fees = fees_view(books);
     let revenue = revenue_view(books);
@@ -743,7 +744,7 @@ pub fn report(books: &CompoundBooks) -> CompoundReport {
     let mut projects: Vec<ProjectView> = books
         .projects
         .iter()
-        .map(|p| project_view(p, books, &withdrawn))
+        .map(|p| project_view(rules, p, books, &withdrawn))
         .collect();
     projects.sort_by(|a, b| {
         (b.vote.as_ref().and_then(|v| v.end.clone()), &a.id)

@@ -4,7 +4,7 @@
 //! quarters for raising the fund, rebuilding, or changing the use of common parts).
 
 use crate::ledger::amount::ratio_bp;
-use crate::ledger::project::{Matter, Tally, Vote};
+use crate::ledger::project::{Matter, Profile, Tally, Vote};
 
 /// Which approval threshold a matter needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -14,6 +14,8 @@ pub enum Threshold {
     Majority,
     /// 四分之三以上: at least three quarters of the participating area and owners.
     ThreeQuarters,
+    /// The 165号令 legacy profile: at least two thirds of the TOTAL area and owners agree.
+    TwoThirdsOfTotal,
 }
 
 impl Threshold {
@@ -30,6 +32,7 @@ impl Threshold {
         match self {
             Threshold::Majority => 2 * agree > participating,
             Threshold::ThreeQuarters => 4 * agree >= 3 * participating,
+            Threshold::TwoThirdsOfTotal => 3 * agree >= 2 * i128::from(tally.total),
         }
     }
 }
@@ -47,6 +50,7 @@ pub struct DimensionView {
     pub agree: i64,
     pub oppose: Option<i64>,
     pub abstain: Option<i64>,
+    pub deemed_agree: Option<i64>,
     pub participation_bp: Option<i64>,
     pub approval_bp: Option<i64>,
     pub quorum_met: bool,
@@ -55,6 +59,7 @@ pub struct DimensionView {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Verdict {
+    pub profile: Profile,
     pub threshold: Threshold,
     pub area: DimensionView,
     pub owners: DimensionView,
@@ -63,17 +68,25 @@ pub struct Verdict {
     pub passed: bool,
 }
 
-pub fn judge(vote: &Vote, matter: Matter) -> Verdict {
-    let threshold = Threshold::for_matter(matter);
+pub fn judge(vote: &Vote, matter: Matter, profile: Profile) -> Verdict {
+    let threshold = match profile {
+        Profile::CivilCode => Threshold::for_matter(matter),
+        Profile::Legacy165 => Threshold::TwoThirdsOfTotal,
+    };
     let view = |t: &Tally| DimensionView {
         total: t.total,
         participating: t.participating,
         agree: t.agree,
         oppose: t.oppose,
         abstain: t.abstain,
+        deemed_agree: t.deemed_agree,
         participation_bp: ratio_bp(t.participating, t.total),
         approval_bp: ratio_bp(t.agree, t.participating),
-        quorum_met: quorum_met(t),
+        quorum_met: match profile {
+            Profile::CivilCode => quorum_met(t),
+            // The legacy rule has no separate quorum: two thirds of all agree, so two thirds took part.
+            Profile::Legacy165 => threshold.met(t),
+        },
         approval_met: threshold.met(t),
     };
     let area = view(&vote.area);
@@ -81,6 +94,7 @@ pub fn judge(vote: &Vote, matter: Matter) -> Verdict {
     let quorum = area.quorum_met && owners.quorum_met;
     let approval = area.approval_met && owners.approval_met;
     Verdict {
+        profile,
         threshold,
         area,
         owners,
@@ -101,6 +115,7 @@ mod tests {
             agree,
             oppose: None,
             abstain: None,
+            deemed_agree: None,
         }
     }
 

@@ -267,7 +267,11 @@ impl Changes {
         count(self.periods, "转换 # 个期间", "converted # periods");
         count(self.counts, "规范化 # 个户数", "normalised # counts");
         count(self.labels, "统一 # 个名称", "normalised # labels");
-        count(self.nets_filled, "补全 # 个净收益", "filled in # net amounts");
+        count(
+            self.nets_filled,
+            "补全 # 个净收益",
+            "filled in # net amounts",
+        );
         count(
             usize::from(self.crlf),
             "换行改为 LF",
@@ -410,9 +414,10 @@ pub fn format(
         let raw = raw.trim_start_matches('\u{feff}').trim();
         match *target {
             Target::Ignored => changes.empty_columns_removed += 1,
-            Target::Value(col) if multipliers[col] != 1 => changes
-                .headers
-                .push((raw.into(), format!("{} ×{}", schema[col].name, multipliers[col]))),
+            Target::Value(col) if multipliers[col] != 1 => changes.headers.push((
+                raw.into(),
+                format!("{} ×{}", schema[col].name, multipliers[col]),
+            )),
             t if raw != name_of(t) => changes.headers.push((raw.into(), name_of(t))),
             _ => {}
         }
@@ -622,7 +627,10 @@ mod tests {
         assert_eq!(c.counts, 2);
         assert_eq!(c.amounts, 4);
         assert!(c.crlf && c.bom_added);
-        assert!(c.headers.contains(&("应收（万元）".into(), "应收金额 ×10000".into())));
+        assert!(
+            c.headers
+                .contains(&("应收（万元）".into(), "应收金额 ×10000".into()))
+        );
         // Idempotent.
         let (again, _) = run(Kind::Fees, out(&f));
         let again = again.unwrap();
@@ -664,7 +672,10 @@ mod tests {
 
     #[test]
     fn refuses_what_it_would_lose() {
-        let (f, d) = run(Kind::Fund, "日期,类型,金额,经办人\n2024-01-01,交存,1,张三\n");
+        let (f, d) = run(
+            Kind::Fund,
+            "日期,类型,金额,经办人\n2024-01-01,交存,1,张三\n",
+        );
         assert!(f.is_none());
         assert!(d.iter().any(|d| d.code == "csv-unknown-column"));
         let (f, _) = run(Kind::Fund, "日期,类型,金额,\n2024-01-01,交存,1,note\n");

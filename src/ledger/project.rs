@@ -35,6 +35,19 @@ labelled_enum!(
 );
 
 labelled_enum!(
+    /// What kind of cost a project is (住宅专项维修资金管理办法第二十五条 lists the costs the fund
+    /// must not bear: the builder's warranty, utilities' lines, damage someone caused, and
+    /// maintenance the property-service contract already pays for).
+    CostNature {
+        CommonParts = "共用部位维修" | "共用设施维修",
+        Warranty = "保修期内" | "开发建设单位保修",
+        Utility = "管线单位负责" | "专业经营单位负责",
+        Damage = "人为损坏",
+        ServiceContract = "物业合同约定" | "日常维护",
+    }
+);
+
+labelled_enum!(
     /// Where a project stands.
     Status {
         Publicised = "公示中",
@@ -64,6 +77,7 @@ struct RawProject {
     completed: Option<RawValue>,
     status: Option<Spanned<String>>,
     rounding: Option<Spanned<String>>,
+    cost_nature: Option<Spanned<String>>,
     description: Option<String>,
     vote: Option<Spanned<RawVote>>,
     #[serde(default)]
@@ -83,6 +97,8 @@ struct RawVote {
     participating_owners: Option<RawValue>,
     agree_area: Option<RawValue>,
     agree_owners: Option<RawValue>,
+    deemed_agree_area: Option<RawValue>,
+    deemed_agree_owners: Option<RawValue>,
     oppose_area: Option<RawValue>,
     oppose_owners: Option<RawValue>,
     abstain_area: Option<RawValue>,
@@ -104,11 +120,15 @@ pub struct Tally {
     pub agree: i64,
     pub oppose: Option<i64>,
     pub abstain: Option<i64>,
+    /// Counts a 议事规则 deems to agree (non-voters counted with the majority): shown beside the
+    /// raw counts, never merged into them; verdicts use raw counts only.
+    pub deemed_agree: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Vote {
-    pub profile: Profile,
+    /// The rule profile the vote declares; the portal's default applies when it names none.
+    pub profile: Option<Profile>,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
     pub method: String,
@@ -152,6 +172,8 @@ pub struct Project {
     pub contractor_origin: Option<Origin>,
     /// How shares are rounded to the fen (default: largest remainder).
     pub rounding: RoundingLabel,
+    pub cost_nature: CostNature,
+    pub cost_nature_origin: Option<Origin>,
     /// The apportionment table, from projects/<id>.csv (attached by the loader).
     pub shares: Option<Shares>,
 }
@@ -191,10 +213,10 @@ impl Dimension {
 fn parse_tally(
     f: &mut Fields,
     dimension: Dimension,
-    fields: [(&Option<RawValue>, &str); 5],
+    fields: [(&Option<RawValue>, &str); 6],
     at: usize,
 ) -> Tally {
-    let mut values = [None; 5];
+    let mut values = [None; 6];
     for (i, (raw, name)) in fields.iter().enumerate() {
         if raw.is_none() && i < 3 {
             f.missing(name, at);
@@ -207,6 +229,7 @@ fn parse_tally(
         agree: values[2].unwrap_or(0),
         oppose: values[3],
         abstain: values[4],
+        deemed_agree: values[5],
     };
     if tally.participating > tally.total {
         let span = fields[1].0.as_ref().map(|r| f.span(r)).unwrap_or(at..at);
@@ -237,6 +260,7 @@ fn parse_vote(f: &mut Fields, spanned: &Spanned<RawVote>) -> Vote {
             (&v.agree_area, "agree_area"),
             (&v.oppose_area, "oppose_area"),
             (&v.abstain_area, "abstain_area"),
+            (&v.deemed_agree_area, "deemed_agree_area"),
         ],
         at,
     );
@@ -249,15 +273,13 @@ fn parse_vote(f: &mut Fields, spanned: &Spanned<RawVote>) -> Vote {
             (&v.agree_owners, "agree_owners"),
             (&v.oppose_owners, "oppose_owners"),
             (&v.abstain_owners, "abstain_owners"),
+            (&v.deemed_agree_owners, "deemed_agree_owners"),
         ],
         at,
     );
-    let profile = match &v.profile {
-        None => Some(Profile::CivilCode),
-        some => f.choice(some, "profile", Profile::from_label, Profile::LABELS),
-    };
+    let profile = f.choice(&v.profile, "profile", Profile::from_label, Profile::LABELS);
     Vote {
-        profile: profile.unwrap_or(Profile::CivilCode),
+        profile,
         start: f.date(&v.start, "start"),
         end: f.date(&v.end, "end"),
         method: v.method.clone().unwrap_or_default(),
@@ -276,6 +298,15 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
         some => f.choice(some, "matter", Matter::from_label, Matter::LABELS),
     };
     let status = f.choice(&raw.status, "status", Status::from_label, Status::LABELS);
+    let cost_nature = match &raw.cost_nature {
+        None => Some(CostNature::CommonParts),
+        some => f.choice(
+            some,
+            "cost_nature",
+            CostNature::from_label,
+            CostNature::LABELS,
+        ),
+    };
     let rounding = match &raw.rounding {
         None => Some(RoundingLabel::LargestRemainder),
         some => f.choice(
@@ -354,6 +385,11 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
             .map(|r| Origin::new(file, f.span(r))),
         rounding: rounding.unwrap_or(RoundingLabel::LargestRemainder),
         shares: None,
+        cost_nature: cost_nature.unwrap_or(CostNature::CommonParts),
+        cost_nature_origin: raw
+            .cost_nature
+            .as_ref()
+            .map(|r| Origin::new(file, f.span(r))),
         contractor_origin: raw
             .contractor
             .as_ref()

@@ -61,7 +61,7 @@ pub fn open_portal_for(
 ) -> Result<Option<Portal>, Fatal> {
     let mut portal = open_portal(&args.root, diags)?;
     if let (Some(p), Some(today)) = (&mut portal, args.today) {
-        p.config.timeliness.today = Some(today);
+        p.config.rules.today = Some(today);
     }
     Ok(portal)
 }

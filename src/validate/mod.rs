@@ -17,7 +17,7 @@ use crate::ledger::CompoundBooks;
 use crate::ledger::amount::Money;
 use crate::ledger::fund::FundKind;
 
-pub fn check(books: &CompoundBooks, rules: &crate::config::Timeliness, diags: &mut Diagnostics) {
+pub fn check(books: &CompoundBooks, rules: &crate::config::Rules, diags: &mut Diagnostics) {
     timeliness::check(books, rules, diags);
     check_references(books, diags);
     check_fund_balances(books, diags);
@@ -26,12 +26,13 @@ pub fn check(books: &CompoundBooks, rules: &crate::config::Timeliness, diags: &m
     check_revenue_resolutions(books, diags);
     check_privacy(books, diags);
     for project in &books.projects {
-        votes::check(project, diags);
+        votes::check(project, rules, diags);
         apportionment::check(project, diags);
+        check_cost_nature(project, diags);
     }
     let paid = withdrawals_by_project(&books.fund);
     for tender in &books.tenders {
-        tenders::check(tender, &paid, diags);
+        tenders::check(tender, &paid, rules, diags);
     }
 }
 
@@ -53,6 +54,22 @@ fn check_privacy(books: &CompoundBooks, diags: &mut Diagnostics) {
         if let Some(origin) = &p.contractor_origin {
             privacy::check_party(&p.contractor, "contractor", origin, diags);
         }
+    }
+}
+
+/// F4: costs the fund must not bear (住宅专项维修资金管理办法第二十五条).
+fn check_cost_nature(project: &crate::ledger::project::Project, diags: &mut Diagnostics) {
+    use crate::ledger::project::CostNature;
+    if project.cost_nature != CostNature::CommonParts {
+        let at = project
+            .cost_nature_origin
+            .as_ref()
+            .unwrap_or(&project.title_origin);
+        diags.push(
+            Diagnostic::new("fund-ineligible-cost")
+                .at(&at.file, at.span.clone())
+                .arg("nature", project.cost_nature.label()),
+        );
     }
 }
 

@@ -4,14 +4,17 @@
 
 use std::collections::BTreeMap;
 
+use crate::config::Rules;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ledger::amount::Money;
 use crate::ledger::tender::Tender;
 
-/// Minimum days a tender result is publicised.
-pub const PUBLICITY_DAYS: i64 = 3;
-
-pub fn check(tender: &Tender, paid_by_project: &BTreeMap<&str, Money>, diags: &mut Diagnostics) {
+pub fn check(
+    tender: &Tender,
+    paid_by_project: &BTreeMap<&str, Money>,
+    rules: &Rules,
+    diags: &mut Diagnostics,
+) {
     let title = &tender.title_origin;
     if tender.bids.len() == 1 {
         diags.push(
@@ -49,13 +52,13 @@ pub fn check(tender: &Tender, paid_by_project: &BTreeMap<&str, Money>, diags: &m
     }
     if let (Some(start), Some(end)) = (tender.publicity_start, tender.publicity_end) {
         let days = (end - start).num_days() + 1;
-        if days < PUBLICITY_DAYS {
+        if days < rules.tender_publicity_days {
             let at = tender.publicity_origin.as_ref().unwrap_or(title);
             diags.push(
                 Diagnostic::new("tender-publicity-short")
                     .at(&at.file, at.span.clone())
                     .arg("days", days)
-                    .arg("min", PUBLICITY_DAYS),
+                    .arg("min", rules.tender_publicity_days),
             );
         }
     }

@@ -7,16 +7,13 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 
-use crate::config::{Cadence, Timeliness};
+use crate::config::{Cadence, Rules};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ledger::calendar::{Period, When};
 use crate::ledger::fund::FundKind;
 use crate::ledger::notice::NoticeKind;
 use crate::ledger::project::Matter;
 use crate::ledger::{CompoundBooks, Origin};
-
-/// Days within which a committee decision must be posted.
-pub const DECISION_POSTING_DAYS: i64 = 3;
 
 /// The period of `cadence` that contains `date`.
 fn period_of(cadence: Cadence, date: NaiveDate) -> Option<Period> {
@@ -76,8 +73,8 @@ fn check_cadence(
     }
 }
 
-pub fn check(books: &CompoundBooks, rules: &Timeliness, diags: &mut Diagnostics) {
-    check_decisions(books, diags);
+pub fn check(books: &CompoundBooks, rules: &Rules, diags: &mut Diagnostics) {
+    check_decisions(books, rules, diags);
     check_emergency_notices(books, diags);
     let Some(today) = rules.today else {
         return;
@@ -146,21 +143,21 @@ pub fn check(books: &CompoundBooks, rules: &Timeliness, diags: &mut Diagnostics)
 }
 
 /// D1: decisions and minutes posted within three days of the decision.
-fn check_decisions(books: &CompoundBooks, diags: &mut Diagnostics) {
+fn check_decisions(books: &CompoundBooks, rules: &Rules, diags: &mut Diagnostics) {
     for n in &books.notices {
         if !matches!(n.kind, NoticeKind::Resolution | NoticeKind::Minutes) {
             continue;
         }
         if let Some(decided) = n.decided {
             let days = (n.date - decided).num_days();
-            if days > DECISION_POSTING_DAYS {
+            if days > rules.decision_posting_days {
                 diags.push(
                     Diagnostic::new("notice-decision-late")
                         .at(&n.date_origin.file, n.date_origin.span.clone())
                         .arg("decided", decided)
                         .arg("posted", n.date)
                         .arg("days", days)
-                        .arg("max", DECISION_POSTING_DAYS),
+                        .arg("max", rules.decision_posting_days),
                 );
             }
         }

@@ -3,29 +3,28 @@
 //! and no work started before the vote closed (先开工后表决).
 
 use crate::compute::vote::{Threshold, judge};
+use crate::config::Rules;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::ledger::amount::format_bp;
+use crate::ledger::amount::{format_bp, ratio_bp};
 use crate::ledger::project::{Matter, Profile, Project, Status, Tally};
-
-/// Days a use plan is publicised before the vote closes (local rules ask for 5 or 7).
-pub const PLAN_NOTICE_DAYS: i64 = 7;
 
 fn pct(bp: Option<i64>) -> String {
     bp.map(format_bp).unwrap_or_else(|| "—".to_string())
 }
 
-pub fn check(project: &Project, diags: &mut Diagnostics) {
+pub fn check(project: &Project, rules: &Rules, diags: &mut Diagnostics) {
     let Some(vote) = &project.vote else {
         return;
     };
     let at = &vote.origin;
-    let verdict = judge(vote, project.matter);
+    let profile = vote.profile.unwrap_or(rules.default_profile);
+    let verdict = judge(vote, project.matter, profile);
     let claims_passed = !matches!(
         project.status,
         Some(Status::Rejected | Status::Voting | Status::Publicised)
     );
     if claims_passed {
-        match vote.profile {
+        match profile {
             Profile::CivilCode => {
                 if !verdict.quorum_met {
                     diags.push(
@@ -37,7 +36,9 @@ pub fn check(project: &Project, diags: &mut Diagnostics) {
                 } else if !verdict.approval_met {
                     let (threshold_zh, threshold_en) = match verdict.threshold {
                         Threshold::Majority => ("过半数", "more than half"),
-                        Threshold::ThreeQuarters => ("达四分之三以上", "at least three quarters"),
+                        Threshold::ThreeQuarters | Threshold::TwoThirdsOfTotal => {
+                            ("达四分之三以上", "at least three quarters")
+                        }
                     };
                     diags.push(
                         Diagnostic::new("fund-vote-approval")
@@ -51,25 +52,13 @@ pub fn check(project: &Project, diags: &mut Diagnostics) {
                 }
             }
             Profile::Legacy165 => {
-                let agreed = |t: &Tally| 3 * i128::from(t.agree) >= 2 * i128::from(t.total);
-                if !(agreed(&vote.area) && agreed(&vote.owners)) {
+                if !verdict.approval_met {
+                    let of_total = |t: &Tally| pct(ratio_bp(t.agree, t.total));
                     diags.push(
                         Diagnostic::new("fund-vote-legacy-165")
                             .at(&at.file, at.span.clone())
-                            .arg(
-                                "area",
-                                pct(crate::ledger::amount::ratio_bp(
-                                    vote.area.agree,
-                                    vote.area.total,
-                                )),
-                            )
-                            .arg(
-                                "owners",
-                                pct(crate::ledger::amount::ratio_bp(
-                                    vote.owners.agree,
-                                    vote.owners.total,
-                                )),
-                            ),
+                            .arg("area", of_total(&vote.area))
+                            .arg("owners", of_total(&vote.owners)),
                     );
                 }
             }
@@ -90,7 +79,7 @@ pub fn check(project: &Project, diags: &mut Diagnostics) {
         }
     }
     if let (Some(published), Some(end)) = (project.plan_published, vote.end)
-        && (end - published).num_days() < PLAN_NOTICE_DAYS
+        && (end - published).num_days() < rules.plan_notice_days
     {
         diags.push(
             Diagnostic::new("fund-vote-notice-short")
@@ -98,7 +87,7 @@ pub fn check(project: &Project, diags: &mut Diagnostics) {
                 .arg("published", published)
                 .arg("end", end)
                 .arg("days", (end - published).num_days())
-                .arg("min", PLAN_NOTICE_DAYS),
+                .arg("min", rules.plan_notice_days),
         );
     }
     if project.matter != Matter::Emergency
