@@ -43,16 +43,6 @@ pub fn run(args: &FmtArgs) -> Result<ExitCode, Fatal> {
             .map(|k| format!("{prefix}{}", k.file_name()))
             .collect();
         let mut blocked = false;
-        for d in outcome.diagnostics.iter() {
-            let in_ledger = d
-                .file
-                .as_ref()
-                .is_some_and(|f| ledgers.contains(&f.display_path));
-            if in_ledger && d.severity == Severity::Error {
-                shown.push(d.clone());
-                blocked = true;
-            }
-        }
         let mut files = Vec::new();
         for (kind, display) in Kind::ALL.iter().zip(&ledgers) {
             let path = dir.join(kind.file_name());
@@ -65,8 +55,22 @@ pub fn run(args: &FmtArgs) -> Result<ExitCode, Fatal> {
                 Some(formatted) => files.push((path, display, formatted)),
                 None => blocked = true,
             }
+            let own: Vec<&str> = local
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| d.code)
+                .collect();
             for d in local.iter().filter(|d| d.severity == Severity::Error) {
                 shown.push(d.clone());
+            }
+            // What `check` finds in the file beyond what reading it found (cross-ledger checks).
+            for d in outcome.diagnostics.iter().filter(|d| {
+                d.severity == Severity::Error
+                    && !own.contains(&d.code)
+                    && d.file.as_ref().is_some_and(|f| &f.display_path == display)
+            }) {
+                shown.push(d.clone());
+                blocked = true;
             }
         }
         if blocked {

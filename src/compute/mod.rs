@@ -9,7 +9,7 @@ pub mod vote;
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::ledger::CompoundBooks;
@@ -254,6 +254,8 @@ pub struct RevenueView {
 #[derive(Debug, Clone, Serialize)]
 pub struct RevenueYear {
     pub year: i32,
+    /// Whether the ledger reaches the year's last quarter (headlines prefer complete years).
+    pub complete: bool,
     pub entries: Vec<RevenueEntryView>,
     pub by_category: Vec<CategoryTotal>,
     pub by_allocation: Vec<AllocationTotal>,
@@ -305,6 +307,7 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
         let y = e.when.year();
         let year = years.entry(y).or_insert_with(|| RevenueYear {
             year: y,
+            complete: false,
             entries: Vec::new(),
             by_category: Vec::new(),
             by_allocation: Vec::new(),
@@ -312,6 +315,7 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
             costs: Money::ZERO,
             net: Money::ZERO,
         });
+        year.complete |= e.when.sort_date().month() >= 10;
         year.gross += e.gross;
         year.costs += e.costs;
         year.net += e.net;
@@ -770,7 +774,7 @@ pub fn report(books: &CompoundBooks, rules: &crate::config::Rules) -> CompoundRe
         }),
         revenue_net: revenue
             .as_ref()
-            .and_then(|r| r.years.first())
+            .and_then(|r| r.years.iter().find(|y| y.complete).or(r.years.first()))
             .map(|y| YearAmount {
                 year: y.year,
                 amount: y.net,

@@ -317,7 +317,15 @@ pub fn format(
         diags.push(Diagnostic::new("encoding-invalid").in_file(&file));
         return None;
     };
-    let file = Arc::new(SourceFile::new(path, display.into(), text, encoding));
+    let text_len = text.len();
+    // Record ends become LF before reading: the canonical form has them, and the shared reader
+    // locates cells one line too early after a CRLF.
+    let file = Arc::new(SourceFile::new(
+        path,
+        display.into(),
+        lf_record_ends(&text),
+        encoding,
+    ));
     let mut local = Diagnostics::new();
     let entries = entries(kind, &file, &mut local);
     let mut refused = false;
@@ -385,8 +393,7 @@ pub fn format(
     let mut changes = Changes {
         converted_from: (encoding != "UTF-8").then_some(encoding),
         bom_added: encoding == "UTF-8" && !bytes.starts_with(BOM.as_bytes()),
-        crlf: bytes.windows(2).any(|w| w == b"\r\n")
-            || (encoding != "UTF-8" && file.text.contains("\r\n")),
+        crlf: file.text.len() != text_len,
         subtotals_removed: records.len() - 1 - table.rows.len(),
         ..Changes::default()
     };
@@ -498,6 +505,23 @@ fn internal(file: &Arc<SourceFile>, detail: &str) -> Diagnostic {
     Diagnostic::new("csv-syntax")
         .in_file(file)
         .arg("detail", detail)
+}
+
+/// The text with every CRLF that ends a record replaced by LF (line breaks inside quoted cells
+/// are data and stay as they are).
+fn lf_record_ends(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_quotes = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            '\r' if !in_quotes && chars.peek() == Some(&'\n') => continue,
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The file's non-blank records, header first (as `Table::read` sees them).
@@ -667,6 +691,14 @@ mod tests {
             out(&f.unwrap()),
             "\u{feff}日期,类型,金额\n2024-01-01,交存,1.00\n2024-02-01,交存,5.00\n\
              2024-02-01,结存,6.00\n2024-02-01,利息,1.00\n"
+        );
+    }
+
+    #[test]
+    fn only_record_ends_lose_their_cr() {
+        assert_eq!(
+            lf_record_ends("a,b\r\n\"x\r\ny\",2\r\n"),
+            "a,b\n\"x\r\ny\",2\n"
         );
     }
 
