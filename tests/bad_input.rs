@@ -264,3 +264,38 @@ fn severity_can_be_changed_in_config() {
         run.stderr
     );
 }
+
+#[test]
+fn crlf_export_is_located_on_the_right_line() {
+    // Excel writes CRLF line ends; the finding must point at the cell, not the previous line's end.
+    let portal = Portal::copy_of("examples/starter");
+    let text = portal
+        .read("content/xingfuli/fees.csv")
+        .replace("\"100,771.20\"", "\"9x0.00\"")
+        .replace('\n', "\r\n");
+    portal.write("content/xingfuli/fees.csv", &text);
+    let run = portal.check();
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("content/xingfuli/fees.csv:2:35"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn data_under_a_column_without_header_is_reported() {
+    let portal = Portal::copy_of("examples/starter");
+    portal.edit(
+        "content/xingfuli/fees.csv",
+        "\"1,440.00\",",
+        "\"1,440.00\",,补交",
+    );
+    portal.edit(
+        "content/xingfuli/fees.csv",
+        "清欠金额,备注",
+        "清欠金额,备注,",
+    );
+    let run = portal.check();
+    assert!(run.stderr.contains("未知的列“#9”"), "{}", run.stderr);
+}

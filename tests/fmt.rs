@@ -220,7 +220,7 @@ fn money_text(fen: i64, s: u8, in_wan: bool) -> String {
     let base = if in_wan {
         wan(fen)
     } else {
-        yuan(fen, s % 2 == 0)
+        yuan(fen, s.is_multiple_of(2))
     };
     match s % 7 {
         0 | 1 => base,
@@ -337,6 +337,10 @@ fn render(kind: Kind, rows: &[Vec<V>], style: &Style) -> Vec<u8> {
     let mut lines: Vec<Vec<String>> = Vec::new();
     let mut since_subtotal = 0..0;
     let subtotal = |label: &str, range: std::ops::Range<usize>, file_cols: &[FileCol]| {
+        let label_at = file_cols
+            .iter()
+            .position(|c| matches!(*c, FileCol::Value(i) if !cols[i].money))
+            .unwrap_or(0);
         file_cols
             .iter()
             .enumerate()
@@ -355,7 +359,7 @@ fn render(kind: Kind, rows: &[Vec<V>], style: &Style) -> Vec<u8> {
                         yuan(sum, false)
                     }
                 }
-                _ if pos == 0 => label.to_string(),
+                _ if pos == label_at => label.to_string(),
                 _ => String::new(),
             })
             .collect::<Vec<String>>()
@@ -929,6 +933,7 @@ fn fmt_of_the_demo_converts_gbk_sorts_and_the_site_reads_the_same() {
 #[test]
 fn fmt_check_lists_what_is_not_canonical_and_writes_nothing() {
     let portal = Portal::copy_of("examples/starter");
+    assert_eq!(portal.run(&["fmt"]).code, 0);
     portal.write(
         FEES_CSV,
         "期间,建筑类型,应缴户数,已缴户数,应收金额（万元）,实收金额,清欠金额,备注\r\n\
@@ -1099,4 +1104,28 @@ fn fmt_keeps_the_order_of_same_day_fund_rows() {
          2025-08-20,结存,373900.00,,,支取后结存\n\
          2025-08-20,交存,7344.00,,GS2025-001,公共收益转入\n"
     );
+}
+
+#[test]
+fn fmt_reports_an_error_once_at_its_cell_in_a_crlf_file() {
+    let portal = Portal::copy_of("examples/starter");
+    let fees = portal
+        .read(FEES_CSV)
+        .replace("\"100,101.60\"", "\"100,1x1.60\"")
+        .replace('\n', "\r\n");
+    portal.write(FEES_CSV, &fees);
+    let run = portal.run(&["fmt"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("[money-invalid]").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/xingfuli/fees.csv:4:35"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(portal.read(FEES_CSV), fees);
 }

@@ -394,7 +394,7 @@ pub fn format(
         converted_from: (encoding != "UTF-8").then_some(encoding),
         bom_added: encoding == "UTF-8" && !bytes.starts_with(BOM.as_bytes()),
         crlf: file.text.len() != text_len,
-        subtotals_removed: records.len() - 1 - table.rows.len(),
+        subtotals_removed: (records.len() - 1).saturating_sub(table.rows.len()),
         ..Changes::default()
     };
 

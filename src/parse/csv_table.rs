@@ -130,6 +130,17 @@ fn field_offsets(text: &str, start: usize) -> Vec<Range<usize>> {
     fields
 }
 
+/// Where a record's text starts. After a CRLF line end the csv reader's position points at the
+/// `\n`; line breaks are skipped so that the record starts at its first cell.
+fn record_start(text: &str, position: Option<&csv::Position>) -> usize {
+    let mut start = position.map(|p| p.byte() as usize).unwrap_or(0);
+    let bytes = text.as_bytes();
+    while start < bytes.len() && (bytes[start] == b'\r' || bytes[start] == b'\n') {
+        start += 1;
+    }
+    start
+}
+
 /// Narrows a raw field span to its content: without surrounding quotes and white space.
 fn content_span(text: &str, raw: Range<usize>) -> Range<usize> {
     let slice = &text[raw.clone()];
@@ -176,7 +187,7 @@ impl<'s> Table<'s> {
                 Some(Ok(r)) => break r,
             }
         };
-        let header_start = header.position().map(|p| p.byte() as usize).unwrap_or(0);
+        let header_start = record_start(text, header.position());
         let header_spans = field_offsets(text, header_start);
         // Schema index of each file column, or None for unknown columns.
         // What each column of the file feeds: a schema column, the 大写 companion of one, or nothing.
@@ -187,6 +198,8 @@ impl<'s> Table<'s> {
             Ignored,
         }
         let mut mapping: Vec<Target> = Vec::with_capacity(header.len());
+        // Columns without a header: any value under one would be lost, so it is reported.
+        let mut unnamed: Vec<usize> = Vec::new();
         let mut seen: Vec<Option<usize>> = vec![None; schema.len()];
         let mut seen_upper: Vec<bool> = vec![false; schema.len()];
         let mut multipliers = vec![1; schema.len()];
@@ -203,6 +216,7 @@ impl<'s> Table<'s> {
                 .unwrap_or(header_start..header_start);
             let (name, unit) = normalise_header(raw);
             if name.is_empty() {
+                unnamed.push(i);
                 mapping.push(Target::Ignored);
                 continue;
             }
@@ -283,7 +297,7 @@ impl<'s> Table<'s> {
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            let start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
+            let start = record_start(text, record.position());
             let spans = field_offsets(text, start);
             let line_end = spans.last().map(|s| s.end).unwrap_or(start);
             if record.len() != header.len() {
@@ -295,6 +309,23 @@ impl<'s> Table<'s> {
                 );
                 continue;
             }
+            unnamed.retain(|&i| {
+                let value = record.get(i).unwrap_or("").trim();
+                if value.is_empty() {
+                    return true;
+                }
+                let span = spans
+                    .get(i)
+                    .map(|r| content_span(text, r.clone()))
+                    .unwrap_or(start..start);
+                diags.push(
+                    Diagnostic::new("csv-unknown-column")
+                        .at(file, span)
+                        .arg("column", format!("#{}", i + 1))
+                        .arg("known", &known),
+                );
+                false
+            });
             let mut cells: Vec<Option<Cell>> = vec![None; schema.len()];
             let mut uppercase: Vec<Option<Cell>> = vec![None; schema.len()];
             for (i, value) in record.iter().enumerate() {
