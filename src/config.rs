@@ -80,6 +80,8 @@ pub struct Rules {
     pub decision_posting_days: i64,
     /// The vote rule profile of votes that do not name one.
     pub default_profile: crate::ledger::project::Profile,
+    /// Costs above this share of a revenue entry's gross income are flagged (percent).
+    pub max_cost_percent: i64,
 }
 
 #[derive(Deserialize, Default)]
@@ -88,6 +90,7 @@ struct RawRules {
     plan_notice_days: Option<u32>,
     tender_publicity_days: Option<u32>,
     decision_posting_days: Option<u32>,
+    max_cost_percent: Option<u32>,
     vote_profile: Option<Spanned<String>>,
 }
 
@@ -132,6 +135,7 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
         tender_publicity_days: raw.rules.tender_publicity_days.map_or(3, i64::from),
         decision_posting_days: raw.rules.decision_posting_days.map_or(3, i64::from),
         default_profile,
+        max_cost_percent: raw.rules.max_cost_percent.map_or(50, i64::from),
         today,
         revenue: cadence(&raw.cadence.revenue, "cadence.revenue", Cadence::Quarterly),
         fees: cadence(&raw.cadence.fees, "cadence.fees", Cadence::Yearly),

@@ -31,6 +31,22 @@ use Edit::*;
 fn cases() -> Vec<(&'static str, Vec<Edit>)> {
     vec![
         (
+            "revenue-cost-share",
+            vec![Replace(
+                REVENUE,
+                "\"8,640.00\",\"1,296.00\",\"7,344.00\"",
+                "\"8,640.00\",\"5,000.00\",\"3,640.00\"",
+            )],
+        ),
+        (
+            "tender-winner-related",
+            vec![Replace(
+                TENDER,
+                "bidder = \"某防水工程有限公司\"\n",
+                "bidder = \"某防水工程有限公司\"\nrelated_to_company = \"物业公司控股子公司\"\n",
+            )],
+        ),
+        (
             "fund-ineligible-cost",
             vec![Replace(
                 PROJECT,

@@ -132,6 +132,7 @@ pub struct RevenueEntry {
     /// The 决议 cell (or the row start when the column is absent).
     pub resolution_origin: Origin,
     pub counterparty_origin: Origin,
+    pub costs_origin: Origin,
 }
 
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntry> {
@@ -210,6 +211,7 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntr
             origin: Origin::new(file, row.span.clone()),
             resolution_origin: Origin::new(file, table.span(row, RESOLUTION)),
             counterparty_origin: Origin::new(file, table.span(row, COUNTERPARTY)),
+            costs_origin: Origin::new(file, table.span(row, COSTS)),
         });
     }
     entries

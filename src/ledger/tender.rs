@@ -62,12 +62,15 @@ struct RawBid {
     bidder: Option<Spanned<String>>,
     amount: Option<RawValue>,
     note: Option<String>,
+    /// Declared relation to the property-service company (e.g. "同一母公司"), if any.
+    related_to_company: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Bid {
     pub bidder: String,
     pub origin: Origin,
+    pub related_to_company: String,
     pub amount: Money,
     pub note: String,
 }
@@ -146,6 +149,12 @@ pub fn parse(id: &str, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Optio
         bids.push(Bid {
             bidder,
             origin,
+            related_to_company: b
+                .related_to_company
+                .clone()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
             amount,
             note: b.note.clone().unwrap_or_default(),
         });

@@ -24,6 +24,7 @@ pub fn check(books: &CompoundBooks, rules: &crate::config::Rules, diags: &mut Di
     check_project_funding(books, diags);
     check_fee_building_types(books, diags);
     check_revenue_resolutions(books, diags);
+    check_revenue_costs(books, rules, diags);
     check_privacy(books, diags);
     for project in &books.projects {
         votes::check(project, rules, diags);
@@ -70,6 +71,31 @@ fn check_cost_nature(project: &crate::ledger::project::Project, diags: &mut Diag
                 .at(&at.file, at.span.clone())
                 .arg("nature", project.cost_nature.label()),
         );
+    }
+}
+
+/// P2: reasonable costs deducted from common-part income above the portal's limit.
+fn check_revenue_costs(
+    books: &CompoundBooks,
+    rules: &crate::config::Rules,
+    diags: &mut Diagnostics,
+) {
+    for e in &books.revenue {
+        if e.gross.0 > 0 && e.costs.0 * 100 > e.gross.0 * rules.max_cost_percent {
+            diags.push(
+                Diagnostic::new("revenue-cost-share")
+                    .at(&e.costs_origin.file, e.costs_origin.span.clone())
+                    .arg("costs", e.costs)
+                    .arg("gross", e.gross)
+                    .arg(
+                        "share",
+                        crate::ledger::amount::format_bp(
+                            crate::ledger::amount::ratio_bp(e.costs.0, e.gross.0).unwrap_or(0),
+                        ),
+                    )
+                    .arg("max", rules.max_cost_percent),
+            );
+        }
     }
 }
 

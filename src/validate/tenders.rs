@@ -28,6 +28,16 @@ pub fn check(
         .winner
         .as_ref()
         .and_then(|w| tender.bids.iter().find(|b| &b.bidder == w));
+    if let Some(bid) = winning
+        && !bid.related_to_company.is_empty()
+    {
+        diags.push(
+            Diagnostic::new("tender-winner-related")
+                .at(&bid.origin.file, bid.origin.span.clone())
+                .arg("winner", &bid.bidder)
+                .arg("relation", &bid.related_to_company),
+        );
+    }
     if let (Some(bid), Some(lowest)) = (winning, lowest) {
         let at = tender.winner_origin.as_ref().unwrap_or(title);
         if bid.amount > lowest && tender.winner_reason.is_empty() {
