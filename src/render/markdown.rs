@@ -12,6 +12,16 @@ pub fn to_safe_html(markdown: &str) -> String {
     html::push_html(&mut unsafe_html, parser);
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
+        .add_tag_attributes("th", &["style"])
+        .add_tag_attributes("td", &["style"])
+        .attribute_filter(|_, attribute, value| {
+            // Table cells keep the alignment markdown gives them (`---:`), and nothing else.
+            let alignment = matches!(
+                value,
+                "text-align: left" | "text-align: right" | "text-align: center"
+            );
+            (attribute != "style" || alignment).then_some(value.into())
+        })
         .clean(&unsafe_html)
         .to_string()
 }
@@ -20,7 +30,7 @@ pub fn to_safe_html(markdown: &str) -> String {
 pub fn excerpt(markdown: &str, max_chars: usize) -> String {
     use pulldown_cmark::{Event, TagEnd};
     let mut text = String::new();
-    for event in Parser::new(markdown) {
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak
@@ -64,11 +74,27 @@ mod tests {
     fn tables_render() {
         let html = to_safe_html("| 项目 | 金额 |\n|---|---|\n| 会所 | 63,800.00 |\n");
         assert!(html.contains("<table>"), "{html}");
+        let aligned = to_safe_html("| 项目 | 金额 |\n|---|---:|\n| 会所 | 63,800.00 |\n");
+        assert!(
+            aligned.contains("<td style=\"text-align: right\">63,800.00</td>"),
+            "{aligned}"
+        );
+        let styled = to_safe_html(
+            "<p style=\"color: red\">x</p>\n\n| a |\n|---|\n| <span style=\"x\">b</span> |\n",
+        );
+        assert!(
+            !styled.contains("color") && !styled.contains("style=\"x\""),
+            "{styled}"
+        );
     }
 
     #[test]
     fn excerpt_is_plain_and_short() {
         assert_eq!(excerpt("# 标题\n\n**重要**通知", 20), "标题 重要通知");
         assert_eq!(excerpt("一二三四五六", 3), "一二三…");
+        assert_eq!(
+            excerpt("| 单位 | 报价 |\n|---|---|\n| 甲 | 1 |\n", 40),
+            "单位 报价 甲 1"
+        );
     }
 }

@@ -183,25 +183,29 @@ impl SiteRenderer {
         sink.write(path, html.as_bytes())
     }
 
-    /// Every page of one compound, under `<slug>/`.
+    /// Every page of one compound, under `<slug>/`. The compound is serialised into the template
+    /// context once; each page only adds (and afterwards removes) its own record, so no page pays
+    /// for a copy of the whole compound.
     pub fn render_compound(&self, report: &CompoundReport, sink: &dyn Sink) -> Result<(), Fatal> {
         let slug = &report.slug;
-        let mut base = Context::new();
-        base.insert("site", &self.site);
-        base.insert("compound", report);
-        let excerpts: HashMap<&str, String> = report
-            .notices
-            .iter()
-            .map(|n| (n.id.as_str(), markdown::excerpt(&n.body_markdown, 90)))
-            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site);
+        ctx.insert("compound", report);
+        let page =
+            |ctx: &mut Context, path: String, template: &str, section: &str, own: &[&str]| {
+                let result = self.page(sink, &path, template, ctx, section);
+                for key in own {
+                    ctx.remove(key);
+                }
+                result
+            };
 
-        let mut ctx = base.clone();
-        self.page(
-            sink,
-            &format!("{slug}/index.html"),
-            "compound.html",
+        page(
             &mut ctx,
+            format!("{slug}/index.html"),
+            "compound.html",
             "overview",
+            &[],
         )?;
         let sections = [
             (
@@ -217,74 +221,64 @@ impl SiteRenderer {
             ),
             ("tenders", "tenders.html", !report.tenders.is_empty()),
         ];
-        for (page, template, present) in sections {
+        for (section, template, present) in sections {
             if present {
-                let mut ctx = base.clone();
-                self.page(
-                    sink,
-                    &format!("{slug}/{page}.html"),
-                    template,
+                page(
                     &mut ctx,
-                    page,
+                    format!("{slug}/{section}.html"),
+                    template,
+                    section,
+                    &[],
                 )?;
             }
         }
         for project in &report.projects {
-            let mut ctx = base.clone();
             ctx.insert("project", project);
+            if report.unit_pages_public && !project.shares.is_empty() {
+                let path = format!("{slug}/projects/{}-shares.html", project.id);
+                page(&mut ctx, path, "shares.html", "fund", &[])?;
+            }
             ctx.insert(
                 "description_html",
                 &markdown::to_safe_html(&project.description),
             );
-            if report.unit_pages_public && !project.shares.is_empty() {
-                let mut ctx = base.clone();
-                ctx.insert("project", project);
-                self.page(
-                    sink,
-                    &format!("{slug}/projects/{}-shares.html", project.id),
-                    "shares.html",
-                    &mut ctx,
-                    "fund",
-                )?;
-            }
-            self.page(
-                sink,
-                &format!("{slug}/projects/{}.html", project.id),
-                "project.html",
+            let path = format!("{slug}/projects/{}.html", project.id);
+            page(
                 &mut ctx,
+                path,
+                "project.html",
                 "fund",
+                &["project", "description_html"],
             )?;
         }
         for tender in &report.tenders {
-            let mut ctx = base.clone();
             ctx.insert("tender", tender);
-            self.page(
-                sink,
-                &format!("{slug}/tenders/{}.html", tender.id),
-                "tender.html",
-                &mut ctx,
-                "tenders",
-            )?;
+            let path = format!("{slug}/tenders/{}.html", tender.id);
+            page(&mut ctx, path, "tender.html", "tenders", &["tender"])?;
         }
-        let mut ctx = base.clone();
+        let excerpts: HashMap<&str, String> = report
+            .notices
+            .iter()
+            .map(|n| (n.id.as_str(), markdown::excerpt(&n.body_markdown, 90)))
+            .collect();
         ctx.insert("excerpts", &excerpts);
-        self.page(
-            sink,
-            &format!("{slug}/notices.html"),
-            "notices.html",
+        page(
             &mut ctx,
+            format!("{slug}/notices.html"),
+            "notices.html",
             "notices",
+            &["excerpts"],
         )?;
         for notice in &report.notices {
-            let mut ctx = base.clone();
             ctx.insert("notice", notice);
             ctx.insert("body_html", &markdown::to_safe_html(&notice.body_markdown));
-            self.page(
-                sink,
-                &format!("{slug}/notices/{}.html", notice.id),
-                "notice.html",
+            let path = format!("{slug}/notices/{}.html", notice.id);
+            page(
                 &mut ctx,
+                path,
+                "notice.html",
                 "notices",
+                &["notice", "body_html"],
             )?;
         }
         Ok(())

@@ -4,7 +4,9 @@
 //! is replaced only if it is empty or carries sanwu's marker file, so that a mistyped `--output`
 //! never deletes someone's documents.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::Fatal;
 use crate::render::Sink;
@@ -18,6 +20,9 @@ pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// Folders already created in the staging folder (creating a folder is a system call each
+    /// time, and most pages share their folder with others).
+    created: Mutex<HashSet<PathBuf>>,
 }
 
 fn sibling(output: &Path, tag: &str) -> PathBuf {
@@ -57,6 +62,7 @@ impl Staging {
             output: output.to_path_buf(),
             dir,
             committed: false,
+            created: Mutex::new(HashSet::new()),
         })
     }
 
@@ -89,7 +95,13 @@ impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Fatal> {
         let target = self.dir.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Fatal::io(parent, e))?;
+            let known = self.created.lock().is_ok_and(|set| set.contains(parent));
+            if !known {
+                std::fs::create_dir_all(parent).map_err(|e| Fatal::io(parent, e))?;
+                if let Ok(mut set) = self.created.lock() {
+                    set.insert(parent.to_path_buf());
+                }
+            }
         }
         std::fs::write(&target, bytes).map_err(|e| Fatal::io(&target, e))
     }
