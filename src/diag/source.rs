@@ -14,6 +14,8 @@ pub struct SourceFile {
     pub text: String,
     /// Encoding the bytes were in, e.g. `UTF-8` or `GB18030`.
     pub encoding: &'static str,
+    /// Byte offset of each line's start, computed on first use.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// A 1-based line and column (columns count characters, not bytes).
@@ -30,17 +32,24 @@ impl SourceFile {
             path: path.to_path_buf(),
             text,
             encoding,
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
     /// Line and column of a byte offset, both 1-based. Offsets past the end map to the end.
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let column = before[line_start..].chars().count() + 1;
-        LineCol { line, column }
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let index = starts.partition_point(|&start| start <= offset) - 1;
+        let column = self.text[starts[index]..offset].chars().count() + 1;
+        LineCol {
+            line: index + 1,
+            column,
+        }
     }
 
     /// Byte range of the whole line containing `offset`, without its line break.
