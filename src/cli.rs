@@ -37,6 +37,21 @@ pub enum Command {
     Fmt(FmtArgs),
     /// 把 Excel/WPS 导出的 CSV 转为规范台账 / Convert an Excel/WPS CSV export into a canonical ledger
     Import(ImportArgs),
+    /// 核对网站副本是否被改动 / Check a published or mirrored site against its manifest.json
+    Verify(VerifyArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// 网站目录（含 manifest.json）/ The site folder, holding manifest.json
+    #[arg(default_value = "public")]
+    pub dir: PathBuf,
+    /// 输出格式 / Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// 提示语言 / Language of messages
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Args, Debug)]

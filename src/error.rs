@@ -26,6 +26,10 @@ pub enum Fatal {
         detail: String,
     },
     InitTargetNotEmpty(PathBuf),
+    BadManifest {
+        path: PathBuf,
+        detail: String,
+    },
 }
 
 impl Fatal {
@@ -94,6 +98,12 @@ impl Fatal {
             (Template { name, detail }, Lang::Zh) => format!("模板 {name} 有错误：{detail}"),
             (Template { name, detail }, Lang::En) => {
                 format!("template {name} has an error: {detail}")
+            }
+            (BadManifest { path, detail }, Lang::Zh) => {
+                format!("{} 不是有效的清单文件：{detail}", path.display())
+            }
+            (BadManifest { path, detail }, Lang::En) => {
+                format!("{} is not a valid manifest: {detail}", path.display())
             }
             (InitTargetNotEmpty(p), Lang::Zh) => format!(
                 "目录 {} 已存在且不为空，未做任何改动\n提示：换一个新目录名",

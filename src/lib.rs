@@ -39,6 +39,7 @@ pub fn main_with_args() -> ExitCode {
         cli::Command::Init(a) => a.lang,
         cli::Command::Fmt(a) => a.portal.lang,
         cli::Command::Import(a) => a.lang,
+        cli::Command::Verify(a) => a.lang,
     }
     .unwrap_or_default();
     let result = match &cli.command {
@@ -47,6 +48,7 @@ pub fn main_with_args() -> ExitCode {
         cli::Command::Init(args) => cmd::init::run(args),
         cli::Command::Fmt(args) => cmd::fmt::run(args),
         cli::Command::Import(args) => cmd::import::run(args),
+        cli::Command::Verify(args) => cmd::verify::run(args),
     };
     match result {
         Ok(code) => code,

@@ -48,7 +48,8 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
         return Ok(super::exit_code(&diags));
     }
     renderer.render_portal(&outcome.summaries, &staging)?;
-    staging.commit()?;
+    let (commit, dirty) = crate::write::manifest::source_commit(root);
+    staging.commit(commit, dirty)?;
     super::report(&diags, lang, args.quiet);
     if !args.quiet {
         eprintln!("{}", published(lang, outcome.compounds, &output));

@@ -5,6 +5,7 @@ pub mod check;
 pub mod fmt;
 pub mod import;
 pub mod init;
+pub mod verify;
 
 use std::process::ExitCode;
 

@@ -4,7 +4,9 @@
 //! is replaced only if it is empty or carries sanwu's marker file, so that a mistyped `--output`
 //! never deletes someone's documents.
 
-use std::collections::HashSet;
+pub mod manifest;
+
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -23,6 +25,8 @@ pub struct Staging {
     /// Folders already created in the staging folder (creating a folder is a system call each
     /// time, and most pages share their folder with others).
     created: Mutex<HashSet<PathBuf>>,
+    /// SHA-256 of every file written, for the manifest.
+    hashes: Mutex<BTreeMap<String, String>>,
 }
 
 fn sibling(output: &Path, tag: &str) -> PathBuf {
@@ -63,12 +67,29 @@ impl Staging {
             dir,
             committed: false,
             created: Mutex::new(HashSet::new()),
+            hashes: Mutex::new(BTreeMap::new()),
         })
     }
 
-    /// Swaps the staged site in for the published one.
-    pub fn commit(mut self) -> Result<(), Fatal> {
+    /// Writes the manifest and swaps the staged site in for the published one.
+    pub fn commit(
+        mut self,
+        source_commit: Option<String>,
+        source_dirty: bool,
+    ) -> Result<(), Fatal> {
         self.write(MARKER, MARKER_TEXT.as_bytes())?;
+        let files = self.hashes.lock().map(|h| h.clone()).unwrap_or_default();
+        let manifest = manifest::Manifest {
+            manifest_version: 1,
+            generator: format!("sanwu {}", env!("CARGO_PKG_VERSION")),
+            source_commit,
+            source_dirty,
+            files,
+        };
+        let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+        json.push('\n');
+        let path = self.dir.join(manifest::FILE_NAME);
+        std::fs::write(&path, json).map_err(|e| Fatal::io(&path, e))?;
         let backup = sibling(&self.output, "previous");
         let had_previous = self.output.exists();
         if had_previous {
@@ -103,7 +124,11 @@ impl Sink for Staging {
                 }
             }
         }
-        std::fs::write(&target, bytes).map_err(|e| Fatal::io(&target, e))
+        std::fs::write(&target, bytes).map_err(|e| Fatal::io(&target, e))?;
+        if let Ok(mut hashes) = self.hashes.lock() {
+            hashes.insert(path.to_string(), manifest::sha256_hex(bytes));
+        }
+        Ok(())
     }
 }
 

@@ -1,0 +1,129 @@
+//! `manifest.json`: what a published site is — the tool that built it, the source commit, and the
+//! SHA-256 of every file — so that anyone holding a copy can check it with `sanwu verify`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::Fatal;
+
+pub const FILE_NAME: &str = "manifest.json";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Manifest {
+    /// Format of this file.
+    pub manifest_version: u32,
+    /// `sanwu <version>`.
+    pub generator: String,
+    /// The git commit of the portal's sources, when they are in git.
+    pub source_commit: Option<String>,
+    /// Whether the sources had changes not yet committed when the site was built.
+    pub source_dirty: bool,
+    /// Path (relative, with `/`) → SHA-256 in lower-case hex, for every file but this one.
+    pub files: BTreeMap<String, String>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest.iter() {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex
+}
+
+/// The git commit of `root` and whether its ledgers have uncommitted changes; `(None, false)` when
+/// `root` is not in a git work tree (or git is not installed).
+pub fn source_commit(root: &Path) -> (Option<String>, bool) {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let Some(commit) = git(&["rev-parse", "--verify", "HEAD"]).filter(|c| !c.is_empty()) else {
+        return (None, false);
+    };
+    // Only the portal's sources count: the built site next to them is not a source.
+    let sources = ["config.toml", "content", "templates", "themes", "static"];
+    let mut args = vec!["status", "--porcelain", "--"];
+    args.extend(sources);
+    let dirty = git(&args).is_some_and(|s| !s.is_empty());
+    (Some(commit), dirty)
+}
+
+/// What `verify` found.
+#[derive(Debug, Default, Serialize)]
+pub struct Verdict {
+    pub modified: Vec<String>,
+    pub missing: Vec<String>,
+    pub added: Vec<String>,
+    pub checked: usize,
+}
+
+impl Verdict {
+    pub fn is_intact(&self) -> bool {
+        self.modified.is_empty() && self.missing.is_empty() && self.added.is_empty()
+    }
+}
+
+/// Checks the site in `dir` against its manifest.
+pub fn verify(dir: &Path) -> Result<(Manifest, Verdict), Fatal> {
+    let path = dir.join(FILE_NAME);
+    let text = std::fs::read_to_string(&path).map_err(|e| Fatal::io(&path, e))?;
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| Fatal::BadManifest {
+        path: path.clone(),
+        detail: e.to_string(),
+    })?;
+    let mut verdict = Verdict::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Fatal::io(dir, e.into()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if relative == FILE_NAME {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).map_err(|e| Fatal::io(entry.path(), e))?;
+        verdict.checked += 1;
+        match manifest.files.get(&relative) {
+            Some(hash) if *hash == sha256_hex(&bytes) => {}
+            Some(_) => verdict.modified.push(relative.clone()),
+            None => verdict.added.push(relative.clone()),
+        }
+        seen.insert(relative);
+    }
+    verdict.missing = manifest
+        .files
+        .keys()
+        .filter(|f| !seen.contains(*f))
+        .cloned()
+        .collect();
+    Ok((manifest, verdict))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_known_input() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
