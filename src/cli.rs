@@ -37,8 +37,28 @@ pub enum Command {
     Fmt(FmtArgs),
     /// 把 Excel/WPS 导出的 CSV 转为规范台账 / Convert an Excel/WPS CSV export into a canonical ledger
     Import(ImportArgs),
+    /// 比较两个版本的台账 / Compare the ledgers of two git revisions row by row (default: HEAD~1
+    /// and the working tree)
+    Diff(DiffArgs),
     /// 核对网站副本是否被改动 / Check a published or mirrored site against its manifest.json
     Verify(VerifyArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// 较早的版本 / The earlier revision (default: HEAD~1)
+    pub before: Option<String>,
+    /// 较新的版本 / The later revision (default: the working tree)
+    pub after: Option<String>,
+    /// 门户目录 / The portal folder
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// 输出格式 / Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// 提示语言 / Language of messages
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Args, Debug)]

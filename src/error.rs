@@ -30,6 +30,11 @@ pub enum Fatal {
         path: PathBuf,
         detail: String,
     },
+    NotInGit(PathBuf),
+    Git {
+        command: String,
+        detail: String,
+    },
 }
 
 impl Fatal {
@@ -105,6 +110,16 @@ impl Fatal {
             (BadManifest { path, detail }, Lang::En) => {
                 format!("{} is not a valid manifest: {detail}", path.display())
             }
+            (NotInGit(p), Lang::Zh) => format!(
+                "{} 不在 git 仓库中\n提示：先 git init 并提交台账，才能比较版本",
+                p.display()
+            ),
+            (NotInGit(p), Lang::En) => format!(
+                "{} is not in a git repository\nhint: git init and commit the ledgers to compare revisions",
+                p.display()
+            ),
+            (Git { command, detail }, Lang::Zh) => format!("{command} 失败：{detail}"),
+            (Git { command, detail }, Lang::En) => format!("{command} failed: {detail}"),
             (InitTargetNotEmpty(p), Lang::Zh) => format!(
                 "目录 {} 已存在且不为空，未做任何改动\n提示：换一个新目录名",
                 p.display()

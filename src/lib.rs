@@ -18,6 +18,7 @@ pub mod compute;
 pub mod config;
 pub mod diag;
 pub mod error;
+pub mod history;
 pub mod ledger;
 pub mod load;
 pub mod parse;
@@ -40,6 +41,7 @@ pub fn main_with_args() -> ExitCode {
         cli::Command::Fmt(a) => a.portal.lang,
         cli::Command::Import(a) => a.lang,
         cli::Command::Verify(a) => a.lang,
+        cli::Command::Diff(a) => a.lang,
     }
     .unwrap_or_default();
     let result = match &cli.command {
@@ -49,6 +51,7 @@ pub fn main_with_args() -> ExitCode {
         cli::Command::Fmt(args) => cmd::fmt::run(args),
         cli::Command::Import(args) => cmd::import::run(args),
         cli::Command::Verify(args) => cmd::verify::run(args),
+        cli::Command::Diff(args) => cmd::diff::run(args),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod diff;
 pub mod fmt;
 pub mod import;
 pub mod init;

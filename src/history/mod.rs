@@ -1,0 +1,4 @@
+//! History of the books in git: reading revisions of a portal and comparing them (`sanwu diff`).
+
+pub mod diff;
+pub mod git;

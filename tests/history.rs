@@ -1,0 +1,196 @@
+//! `sanwu diff` on real git repositories with a realistic history: a quarter added, a figure
+//! quietly edited, a tender's bids and winner changed, vote counts changed, a compound folder
+//! renamed, and a ledger re-saved in GBK.
+
+mod common;
+
+use std::process::Command;
+
+use common::{BIN, Portal, Run};
+
+fn git(portal: &Portal, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(portal.dir.path())
+        .env("GIT_AUTHOR_NAME", "业委会")
+        .env("GIT_AUTHOR_EMAIL", "yeweihui@example.org")
+        .env("GIT_COMMITTER_NAME", "业委会")
+        .env("GIT_COMMITTER_EMAIL", "yeweihui@example.org")
+        .env("GIT_AUTHOR_DATE", "2026-01-10T10:00:00+08:00")
+        .env("GIT_COMMITTER_DATE", "2026-01-10T10:00:00+08:00")
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+fn commit(portal: &Portal, message: &str) {
+    git(portal, &["add", "-A", "config.toml", "content"]);
+    git(portal, &["commit", "-q", "-m", message]);
+}
+
+fn diff(portal: &Portal, args: &[&str]) -> Run {
+    let mut all = vec!["diff"];
+    all.extend(args);
+    Command::new(BIN)
+        .args(all)
+        .current_dir(portal.dir.path())
+        .output()
+        .unwrap()
+        .into()
+}
+
+fn repo_with_history() -> Portal {
+    let portal = Portal::copy_of("examples/starter");
+    git(&portal, &["init", "-q"]);
+    commit(&portal, "2025年前三季度台账");
+    // A quarter added.
+    let revenue = portal.read("content/xingfuli/revenue.csv")
+        + "2025-12-31,停车,地面临时停车费（第四季度）,小区车主,\"9,120.00\",\"1,368.00\",\"7,752.00\",维修资金,2024年第一次业主大会决议,GS2025-004,\n";
+    portal.write("content/xingfuli/revenue.csv", &revenue);
+    commit(&portal, "2025年第四季度公共收益");
+    portal
+}
+
+#[test]
+fn a_quarter_added_is_listed_with_its_effect_on_totals() {
+    let portal = repo_with_history();
+    let run = diff(&portal, &["HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("== xingfuli 公共收益 (content/xingfuli/revenue.csv)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("+ GS2025-004 2025-12-31 停车"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("合计 2025年 净收益: ¥13,944.00 → ¥21,696.00（+¥7,752.00）"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_quiet_edit_of_a_figure_is_shown_field_by_field() {
+    let portal = repo_with_history();
+    portal.edit(
+        "content/xingfuli/fees.csv",
+        "\"101,779.20\"",
+        "\"100,779.20\"",
+    );
+    // Default: HEAD~1 .. working tree; here compare HEAD with the working tree.
+    let run = diff(&portal, &["HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("比较 HEAD → 工作区"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("~ 2025Q2 多层住宅 实收金额: ¥101,779.20 → ¥100,779.20"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("合计 2025年 实收: ¥405,100.80 → ¥404,100.80（-¥1,000.00）"),
+        "{}",
+        run.stdout
+    );
+    // Nothing else is reported as changed.
+    assert!(!run.stdout.contains("公共收益"), "{}", run.stdout);
+
+    let json: serde_json::Value =
+        serde_json::from_str(&diff(&portal, &["HEAD", "--format", "json"]).stdout).unwrap();
+    let ledger = &json["ledgers"][0];
+    assert_eq!(ledger["ledger"], "fees");
+    assert_eq!(ledger["rows"][0]["key"], "2025Q2|多层住宅");
+    assert_eq!(ledger["rows"][0]["fields"][0]["field"], "实收金额");
+    assert_eq!(ledger["totals"][0]["delta"], -100_000);
+}
+
+#[test]
+fn tender_bids_winner_and_vote_counts() {
+    let portal = repo_with_history();
+    portal.edit(
+        "content/xingfuli/tenders/roof-2025.toml",
+        "amount = \"41,200.00\"",
+        "amount = \"37,900.00\"",
+    );
+    portal.edit(
+        "content/xingfuli/tenders/roof-2025.toml",
+        "winner = \"某防水工程有限公司\"",
+        "winner = \"另一建筑工程有限公司\"",
+    );
+    portal.edit(
+        "content/xingfuli/projects/roof-repair.toml",
+        "agree_owners = 31",
+        "agree_owners = 29",
+    );
+    portal.edit(
+        "content/xingfuli/projects/roof-repair.toml",
+        "oppose_owners = 2",
+        "oppose_owners = 4",
+    );
+    let run = diff(&portal, &["HEAD", "--lang", "en"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("== xingfuli tenders"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("中标单位: 某防水工程有限公司 → 另一建筑工程有限公司"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("另一建筑工程有限公司：¥41,200.00"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("另一建筑工程有限公司：¥37,900.00"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("== xingfuli fund projects and votes"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("同意人数: 31 → 29"), "{}", run.stdout);
+}
+
+#[test]
+fn renamed_compound_folder_and_gbk_resave_show_only_real_changes() {
+    let portal = repo_with_history();
+    git(&portal, &["mv", "content/xingfuli", "content/xingfu"]);
+    // Re-save the revenue ledger in GBK, as Excel would, without changing its data.
+    let text = portal.read("content/xingfu/revenue.csv");
+    let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+    std::fs::write(portal.path("content/xingfu/revenue.csv"), gbk).unwrap();
+    commit(&portal, "小区目录改名；公共收益台账另存为 GBK");
+    let run = diff(&portal, &["HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("文件改名：content/xingfuli/fees.csv → content/xingfu/fees.csv"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("  + ")
+            && !run.stdout.contains("  - ")
+            && !run.stdout.contains("  ~ "),
+        "no row changed: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn outside_git_it_says_so() {
+    let portal = Portal::copy_of("examples/starter");
+    let run = diff(&portal, &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("不在 git 仓库中"), "{}", run.stderr);
+}
