@@ -25,6 +25,8 @@ struct RawConfig {
     #[serde(default)]
     rules: RawRules,
     #[serde(default)]
+    sealed: Vec<Spanned<RawSeal>>,
+    #[serde(default)]
     diagnostics: BTreeMap<String, Spanned<Severity>>,
 }
 
@@ -84,6 +86,22 @@ pub struct Rules {
     pub max_cost_percent: i64,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSeal {
+    through: Option<crate::parse::toml_doc::RawValue>,
+    revision: Option<Spanned<String>>,
+}
+
+/// Periods published and closed: rows dated on or before `through` may not change after the
+/// `revision` that published them; corrections are new entries.
+#[derive(Debug, Clone)]
+pub struct Seal {
+    pub through: chrono::NaiveDate,
+    pub revision: String,
+    pub origin: crate::ledger::Origin,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawRules {
@@ -105,6 +123,7 @@ pub struct Config {
     pub description: String,
     pub severity_overrides: BTreeMap<String, Severity>,
     pub rules: Rules,
+    pub sealed: Vec<Seal>,
 }
 
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> {
@@ -112,6 +131,30 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
     let mut f = Fields::new(file, diags);
     let title = f.text(&raw.title, "title");
     let today = f.date(&raw.today, "today");
+    let mut sealed = Vec::new();
+    for seal in &raw.sealed {
+        let through = match &seal.get_ref().through {
+            None => {
+                f.missing("through", seal.span().start);
+                None
+            }
+            some => f.date(some, "through"),
+        };
+        let revision = f.text(&seal.get_ref().revision, "revision");
+        if let (Some(through), Some(revision)) = (through, revision) {
+            let span = seal
+                .get_ref()
+                .revision
+                .as_ref()
+                .map(|r| r.span())
+                .unwrap_or(0..0);
+            sealed.push(Seal {
+                through,
+                revision,
+                origin: crate::ledger::Origin::new(file, span),
+            });
+        }
+    }
     use crate::ledger::project::Profile;
     let default_profile = match &raw.rules.vote_profile {
         None => Profile::CivilCode,
@@ -166,5 +209,6 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
         description: raw.description.unwrap_or_default(),
         severity_overrides,
         rules,
+        sealed,
     })
 }

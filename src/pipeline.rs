@@ -10,6 +10,8 @@ use rayon::prelude::*;
 use crate::compute::{self, CompoundSummary};
 use crate::diag::Diagnostics;
 use crate::error::Fatal;
+use crate::history::git::Repo;
+use crate::history::seal;
 use crate::load::{self, Portal};
 use crate::render::{Sink, SiteRenderer};
 use crate::validate;
@@ -32,21 +34,17 @@ pub struct Output<'a> {
 /// error (nothing will be published), but every compound is still checked so that the user sees
 /// all findings in one run.
 pub fn run(portal: &Portal, output: Option<&Output>) -> Result<Outcome, Fatal> {
-    let overrides = &portal.config.severity_overrides;
+    let config = &portal.config;
+    // Sealed periods are checked against git; a portal without seals never runs git here.
+    let repo = if config.sealed.is_empty() {
+        None
+    } else {
+        Repo::open(&portal.root).ok()
+    };
     let results: Vec<Result<(Diagnostics, Option<CompoundSummary>), Fatal>> = portal
         .compounds
         .par_iter()
-        .map(|(slug, dir)| {
-            process_compound(
-                &portal.root,
-                slug,
-                dir,
-                overrides,
-                portal.config.language,
-                &portal.config.rules,
-                output,
-            )
-        })
+        .map(|(slug, dir)| process_compound(portal, repo.as_ref(), slug, dir, output))
         .collect();
     let mut diagnostics = Diagnostics::new();
     let mut summaries = Vec::new();
@@ -55,7 +53,7 @@ pub fn run(portal: &Portal, output: Option<&Output>) -> Result<Outcome, Fatal> {
         diagnostics.extend(diags);
         summaries.extend(summary);
     }
-    diagnostics.finish(overrides);
+    diagnostics.finish(&config.severity_overrides);
     Ok(Outcome {
         diagnostics,
         summaries,
@@ -64,26 +62,26 @@ pub fn run(portal: &Portal, output: Option<&Output>) -> Result<Outcome, Fatal> {
 }
 
 fn process_compound(
-    root: &Path,
+    portal: &Portal,
+    repo: Option<&Repo>,
     slug: &str,
     dir: &Path,
-    overrides: &std::collections::BTreeMap<String, crate::diag::Severity>,
-    lang: crate::diag::Lang,
-    rules: &crate::config::Rules,
     output: Option<&Output>,
 ) -> Result<(Diagnostics, Option<CompoundSummary>), Fatal> {
+    let config = &portal.config;
     let mut diags = Diagnostics::new();
-    let Some(books) = load::load_compound(root, slug, dir, &mut diags)? else {
-        diags.finish(overrides);
+    let Some(books) = load::load_compound(&portal.root, slug, dir, &mut diags)? else {
+        diags.finish(&config.severity_overrides);
         return Ok((diags, None));
     };
-    validate::check(&books, rules, &mut diags);
-    diags.finish(overrides);
+    validate::check(&books, &config.rules, &mut diags);
+    seal::check(repo, &config.sealed, &books, &mut diags);
+    diags.finish(&config.severity_overrides);
     if diags.has_errors() {
         return Ok((diags, None));
     }
-    let mut report = compute::report(&books, rules);
-    report.findings = crate::diag::render::site_findings(&diags, lang);
+    let mut report = compute::report(&books, &config.rules);
+    report.findings = crate::diag::render::site_findings(&diags, config.language);
     drop(books);
     if let Some(out) = output {
         out.renderer.render_compound(&report, out.sink)?;

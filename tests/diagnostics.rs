@@ -31,6 +31,18 @@ use Edit::*;
 fn cases() -> Vec<(&'static str, Vec<Edit>)> {
     vec![
         (
+            "ledger-seal-unreadable",
+            vec![Replace(
+                CONFIG,
+                "工程招标情况。\"",
+                "工程招标情况。\"\n\n[[sealed]]\nthrough = 2025-06-30\nrevision = \"v2025h1\"",
+            )],
+        ),
+        (
+            "correction-unknown-original",
+            vec![Replace(FUND, "年末结存", "冲正 WX2099-01 误记")],
+        ),
+        (
             "revenue-cost-share",
             vec![Replace(
                 REVENUE,
@@ -530,10 +542,16 @@ fn cases() -> Vec<(&'static str, Vec<Edit>)> {
 }
 
 /// Codes no fixture can trigger, with the reason.
-const UNREACHABLE: &[(&str, &str)] = &[(
-    "csv-syntax",
-    "the CSV reader is flexible and reads decoded text, so it has no syntax error left to report; kept for safety",
-)];
+const UNREACHABLE: &[(&str, &str)] = &[
+    (
+        "ledger-sealed-edit",
+        "needs a git history with a sealing revision: tests/history.rs builds one and checks the message",
+    ),
+    (
+        "csv-syntax",
+        "the CSV reader is flexible and reads decoded text, so it has no syntax error left to report; kept for safety",
+    ),
+];
 
 fn apply(portal: &Portal, edits: &[Edit]) {
     for edit in edits {

@@ -194,3 +194,97 @@ fn outside_git_it_says_so() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("不在 git 仓库中"), "{}", run.stderr);
 }
+
+#[test]
+fn a_sealed_row_edited_quietly_is_an_error_and_a_correction_entry_is_accepted() {
+    let portal = repo_with_history();
+    git(&portal, &["tag", "sealed-2025q3"]);
+    let config = portal.read("config.toml")
+        + "\n[[sealed]]\nthrough = 2025-09-30\nrevision = \"sealed-2025q3\"\n";
+    portal.write("config.toml", &config);
+    commit(&portal, "封存2025年前三季度");
+    assert_eq!(portal.check().code, 0, "{}", portal.check().stderr);
+
+    // A quiet retroactive edit of a sealed quarter.
+    portal.edit(
+        "content/xingfuli/fund.csv",
+        "2025-06-30,利息,\"1,031.25\"",
+        "2025-06-30,利息,\"1,013.25\"",
+    );
+    portal.edit("content/xingfuli/fund.csv", "387,675.25", "387,657.25");
+    let run = portal.check();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("ledger-sealed-edit"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/xingfuli/fund.csv:4:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("封存版本 sealed-2025q3"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("金额 ¥1,031.25 → ¥1,013.25"),
+        "{}",
+        run.stderr
+    );
+    // The year-end balance row is after the sealed period: changing it is not a sealed edit.
+    assert!(!run.stderr.contains("2025-12-31 结存"), "{}", run.stderr);
+
+    // Restored, and corrected the accepted way: a new entry after the sealed period, naming the
+    // voucher it corrects; the year-end balance follows.
+    portal.edit(
+        "content/xingfuli/fund.csv",
+        "2025-06-30,利息,\"1,013.25\"",
+        "2025-06-30,利息,\"1,031.25\"",
+    );
+    let fund = portal.read("content/xingfuli/fund.csv").replace(
+        "2025-12-31,结存,\"387,657.25\"",
+        "2025-10-15,交存,18.00,,TZ2025-01,冲正 WX2025-01 施工单位退回多收工程款\n2025-12-31,结存,\"387,693.25\"",
+    );
+    portal.write("content/xingfuli/fund.csv", &fund);
+    let run = portal.check();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(portal.build().code, 0);
+    assert!(portal.page_text("xingfuli/fund.html").contains("冲正"));
+
+    // A back-dated row slipped into the sealed quarter is refused.
+    portal.edit(
+        "content/xingfuli/fund.csv",
+        "2025-08-20,支取",
+        "2025-07-01,交存,100.00,,,补记\n2025-08-20,支取",
+    );
+    let run = portal.check();
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("补记 / back-dated insertion"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn corrections_must_name_an_existing_voucher_and_show_on_the_site() {
+    let portal = Portal::copy_of("examples/starter");
+    let revenue = portal.read("content/xingfuli/revenue.csv")
+        + "2025-11-30,广告,广告位租金更正,某传媒有限公司,200.00,0,200.00,维修资金,2025年第2次业主大会决议,GS2025-005,冲正 GS2025-002 合同金额少计\n";
+    portal.write("content/xingfuli/revenue.csv", &revenue);
+    assert_eq!(portal.build().code, 0);
+    let page = portal.page_text("xingfuli/revenue.html");
+    assert!(page.contains("冲正 GS2025-002"), "{page}");
+
+    portal.edit(
+        "content/xingfuli/revenue.csv",
+        "冲正 GS2025-002",
+        "冲正 GS2025-099",
+    );
+    let run = portal.check();
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("原凭证 GS2025-099 不存在"),
+        "{}",
+        run.stderr
+    );
+}

@@ -278,6 +278,8 @@ pub struct RevenueEntryView {
     pub voucher: String,
     pub note: String,
     pub source: String,
+    /// The voucher this entry corrects, when it is a correction (冲正/调整).
+    pub correction_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -332,6 +334,7 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
             voucher: e.voucher.clone(),
             note: e.note.clone(),
             source: e.origin.file_line(),
+            correction_of: crate::ledger::correction_target(&e.note).map(str::to_string),
         });
         let c = categories
             .entry(y)
@@ -400,6 +403,8 @@ pub struct FundRowView {
     pub voucher: String,
     pub memo: String,
     pub source: String,
+    /// The voucher this entry corrects, when it is a correction (冲正/调整).
+    pub correction_of: Option<String>,
 }
 
 fn fund_view(books: &CompoundBooks) -> Option<FundView> {
@@ -436,6 +441,7 @@ fn fund_view(books: &CompoundBooks) -> Option<FundView> {
             voucher: e.voucher.clone(),
             memo: e.memo.clone(),
             source: e.origin.file_line(),
+            correction_of: crate::ledger::correction_target(&e.memo).map(str::to_string),
         })
         .collect();
     Some(FundView {

@@ -17,10 +17,14 @@ use crate::load::decode::decode;
 
 /// One comparable record: a stable key, a label for people, and its fields in display form.
 #[derive(Debug, Clone)]
-struct Record {
-    key: String,
-    label: String,
-    fields: Vec<(&'static str, String)>,
+pub(crate) struct Record {
+    pub key: String,
+    pub label: String,
+    pub fields: Vec<(&'static str, String)>,
+    /// The last day the row concerns (its date, or its period's end), for sealed periods.
+    pub end: Option<chrono::NaiveDate>,
+    /// Where the row stands in its file.
+    pub origin: Option<crate::ledger::Origin>,
 }
 
 /// Yearly totals of a ledger: year → metric → amount.
@@ -31,8 +35,8 @@ type Snapshot = BTreeMap<(String, &'static str), (Book, Vec<String>)>;
 
 /// One ledger (or record folder) of one compound at one revision.
 #[derive(Debug, Default)]
-struct Book {
-    records: Vec<Record>,
+pub(crate) struct Book {
+    pub records: Vec<Record>,
     totals: Totals,
 }
 
@@ -87,7 +91,7 @@ fn opt_money(m: Option<Money>) -> String {
     m.map(money).unwrap_or_default()
 }
 
-fn source(path: &str, bytes: &[u8]) -> Arc<SourceFile> {
+pub(crate) fn source(path: &str, bytes: &[u8]) -> Arc<SourceFile> {
     let (text, encoding) = decode(bytes).unwrap_or_default();
     Arc::new(SourceFile::new(
         std::path::Path::new(path),
@@ -101,7 +105,7 @@ fn add_total(totals: &mut Totals, year: i32, metric: &'static str, amount: Money
     *totals.entry(year).or_default().entry(metric).or_default() += amount;
 }
 
-fn fees_book(file: &Arc<SourceFile>) -> Book {
+pub(crate) fn fees_book(file: &Arc<SourceFile>) -> Book {
     let mut book = Book::default();
     for r in fees::parse(file, &mut Diagnostics::new()) {
         book.records.push(Record {
@@ -115,6 +119,8 @@ fn fees_book(file: &Arc<SourceFile>) -> Book {
                 ("清欠金额", money(r.arrears_recovered)),
                 ("备注", r.note.clone()),
             ],
+            end: Some(r.period.end()),
+            origin: Some(r.origin.clone()),
         });
         let y = r.period.year();
         add_total(&mut book.totals, y, "应收", r.receivable);
@@ -124,7 +130,7 @@ fn fees_book(file: &Arc<SourceFile>) -> Book {
     book
 }
 
-fn revenue_book(file: &Arc<SourceFile>) -> Book {
+pub(crate) fn revenue_book(file: &Arc<SourceFile>) -> Book {
     let mut book = Book::default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for e in revenue::parse(file, &mut Diagnostics::new()) {
@@ -159,6 +165,8 @@ fn revenue_book(file: &Arc<SourceFile>) -> Book {
                 ("去向", e.allocation.label().to_string()),
                 ("决议", e.resolution.clone()),
             ],
+            end: Some(e.when.sort_date()),
+            origin: Some(e.origin.clone()),
         });
         let y = e.when.year();
         add_total(&mut book.totals, y, "收入", e.gross);
@@ -168,7 +176,7 @@ fn revenue_book(file: &Arc<SourceFile>) -> Book {
     book
 }
 
-fn fund_book(file: &Arc<SourceFile>) -> Book {
+pub(crate) fn fund_book(file: &Arc<SourceFile>) -> Book {
     let mut book = Book::default();
     let entries = fund::parse(file, &mut Diagnostics::new());
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -196,6 +204,8 @@ fn fund_book(file: &Arc<SourceFile>) -> Book {
                 ("项目", e.project.clone()),
                 ("摘要", e.memo.clone()),
             ],
+            end: Some(e.date),
+            origin: Some(e.origin.clone()),
         });
         let y = chrono::Datelike::year(&e.date);
         match e.kind {
@@ -241,6 +251,8 @@ fn project_record(id: &str, file: &Arc<SourceFile>) -> Option<Record> {
         key: id.to_string(),
         label: format!("{id} {}", p.title),
         fields,
+        end: None,
+        origin: None,
     })
 }
 
@@ -262,6 +274,8 @@ fn tender_record(id: &str, file: &Arc<SourceFile>) -> Option<Record> {
         key: id.to_string(),
         label: format!("{id} {}", t.title),
         fields,
+        end: None,
+        origin: None,
     })
 }
 
@@ -337,7 +351,7 @@ fn snapshot(
     Ok(books)
 }
 
-fn compare_rows(before: &[Record], after: &[Record]) -> Vec<RowChange> {
+pub(crate) fn compare_rows(before: &[Record], after: &[Record]) -> Vec<RowChange> {
     let old: BTreeMap<&str, &Record> = before.iter().map(|r| (r.key.as_str(), r)).collect();
     let new: BTreeMap<&str, &Record> = after.iter().map(|r| (r.key.as_str(), r)).collect();
     let keys: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();

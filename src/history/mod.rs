@@ -2,3 +2,4 @@
 
 pub mod diff;
 pub mod git;
+pub mod seal;

@@ -46,6 +46,18 @@ impl Origin {
     }
 }
 
+/// The voucher a correction entry corrects: notes written `冲正 GS2024-003 …` or `调整：GS2024-003`.
+pub fn correction_target(note: &str) -> Option<&str> {
+    let rest = note
+        .trim()
+        .strip_prefix("冲正")
+        .or_else(|| note.trim().strip_prefix("调整"))?;
+    rest.trim_start_matches([' ', ':', '：', '\u{3000}'])
+        .split(|c: char| c.is_whitespace() || matches!(c, '，' | ',' | '；' | ';' | '（' | '('))
+        .next()
+        .filter(|v| !v.is_empty())
+}
+
 /// Declares an enum of fixed Chinese labels (with accepted aliases), parsed from and serialised to
 /// its label.
 macro_rules! labelled_enum {

@@ -25,6 +25,7 @@ pub fn check(books: &CompoundBooks, rules: &crate::config::Rules, diags: &mut Di
     check_fee_building_types(books, diags);
     check_revenue_resolutions(books, diags);
     check_revenue_costs(books, rules, diags);
+    check_corrections(books, diags);
     check_privacy(books, diags);
     for project in &books.projects {
         votes::check(project, rules, diags);
@@ -94,6 +95,36 @@ fn check_revenue_costs(
                         ),
                     )
                     .arg("max", rules.max_cost_percent),
+            );
+        }
+    }
+}
+
+/// A correction entry (冲正/调整 in the note) must name a voucher of the same ledger.
+fn check_corrections(books: &CompoundBooks, diags: &mut Diagnostics) {
+    use crate::ledger::correction_target;
+    let revenue_vouchers: BTreeSet<&str> =
+        books.revenue.iter().map(|e| e.voucher.as_str()).collect();
+    for e in &books.revenue {
+        if let Some(target) = correction_target(&e.note)
+            && !revenue_vouchers.contains(target)
+        {
+            diags.push(
+                Diagnostic::new("correction-unknown-original")
+                    .at(&e.origin.file, e.origin.span.clone())
+                    .arg("voucher", target),
+            );
+        }
+    }
+    let fund_vouchers: BTreeSet<&str> = books.fund.iter().map(|e| e.voucher.as_str()).collect();
+    for e in &books.fund {
+        if let Some(target) = correction_target(&e.memo)
+            && !fund_vouchers.contains(target)
+        {
+            diags.push(
+                Diagnostic::new("correction-unknown-original")
+                    .at(&e.origin.file, e.origin.span.clone())
+                    .arg("voucher", target),
             );
         }
     }
