@@ -35,12 +35,8 @@ pub struct Output<'a> {
 /// all findings in one run.
 pub fn run(portal: &Portal, output: Option<&Output>) -> Result<Outcome, Fatal> {
     let config = &portal.config;
-    // Sealed periods are checked against git; a portal without seals never runs git here.
-    let repo = if config.sealed.is_empty() {
-        None
-    } else {
-        Repo::open(&portal.root).ok()
-    };
+    // Ledgers kept in git get their revision history on the site and sealed periods checked.
+    let repo = Repo::open(&portal.root).ok();
     let results: Vec<Result<(Diagnostics, Option<CompoundSummary>), Fatal>> = portal
         .compounds
         .par_iter()
@@ -82,9 +78,43 @@ fn process_compound(
     }
     let mut report = compute::report(&books, &config.rules);
     report.findings = crate::diag::render::site_findings(&diags, config.language);
+    if output.is_some() {
+        report.history = ledger_histories(repo, &books);
+    }
     drop(books);
     if let Some(out) = output {
         out.renderer.render_compound(&report, out.sink)?;
     }
     Ok((diags, Some(report.summary())))
+}
+
+/// The revision history of each CSV ledger of a compound, when the portal is in git.
+fn ledger_histories(
+    repo: Option<&Repo>,
+    books: &crate::ledger::CompoundBooks,
+) -> compute::Histories {
+    let Some(repo) = repo else {
+        return compute::Histories::default();
+    };
+    let history = |name: &str| {
+        crate::history::log::ledger_history(repo, &format!("content/{}/{name}", books.slug))
+    };
+    compute::Histories {
+        in_git: true,
+        fees: if books.has_fees {
+            history("fees.csv")
+        } else {
+            Vec::new()
+        },
+        revenue: if books.has_revenue {
+            history("revenue.csv")
+        } else {
+            Vec::new()
+        },
+        fund: if books.has_fund {
+            history("fund.csv")
+        } else {
+            Vec::new()
+        },
+    }
 }

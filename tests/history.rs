@@ -288,3 +288,41 @@ fn corrections_must_name_an_existing_voucher_and_show_on_the_site() {
         run.stderr
     );
 }
+
+#[test]
+fn ledger_pages_list_their_revision_history_from_git() {
+    let portal = repo_with_history();
+    assert_eq!(portal.build().code, 0);
+    let page = portal.page_text("xingfuli/revenue.html");
+    assert!(page.contains("修订记录"), "{page}");
+    // Newest first: the quarter added (1 row), then the first commit (3 rows).
+    let newest = page
+        .find("2025年第四季度公共收益")
+        .expect("newest commit listed");
+    let oldest = page
+        .find("2025年前三季度台账")
+        .expect("first commit listed");
+    assert!(newest < oldest, "{page}");
+    assert!(page.contains("2025年第四季度公共收益 1 0 0"), "{page}");
+    assert!(page.contains("2025年前三季度台账 3 0 0"), "{page}");
+    // The footer names the commit the site was built from.
+    let head = String::from_utf8(
+        Command::new("git")
+            .args(["rev-parse", "--short=10", "HEAD"])
+            .current_dir(portal.dir.path())
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        page.contains(&format!("台账版本 {}", head.trim())),
+        "{page}"
+    );
+
+    let outside = Portal::copy_of("examples/starter");
+    assert_eq!(outside.build().code, 0);
+    let page = outside.page_text("xingfuli/revenue.html");
+    assert!(page.contains("本台账未纳入 git 版本管理"), "{page}");
+    assert!(page.contains("台账未纳入 git 版本管理"), "{page}");
+}

@@ -59,6 +59,18 @@ pub struct CompoundReport {
     pub headline: Headline,
     /// Warnings about this compound's books, shown on its pages (filled in by the pipeline).
     pub findings: Vec<crate::diag::render::SiteFinding>,
+    /// Each ledger's revision history from git (filled in by the pipeline when building).
+    pub history: Histories,
+}
+
+/// Revision histories of a compound's CSV ledgers.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Histories {
+    /// Whether the portal's sources are in git at all (the site says so when they are not).
+    pub in_git: bool,
+    pub fees: Vec<crate::history::log::LedgerRevision>,
+    pub revenue: Vec<crate::history::log::LedgerRevision>,
+    pub fund: Vec<crate::history::log::LedgerRevision>,
 }
 
 /// What the portal's front page needs of a compound, and no more (kept for every compound while
@@ -837,6 +849,7 @@ pub fn report(books: &CompoundBooks, rules: &crate::config::Rules) -> CompoundRe
         notices,
         headline,
         findings: Vec::new(),
+        history: Histories::default(),
     }
 }
 

@@ -110,6 +110,38 @@ impl Repo {
         }
     }
 
+    /// Commits that touched `path`, newest first, following renames: (commit, date, subject,
+    /// the file's path at that commit).
+    pub fn log_file(&self, path: &str) -> Result<Vec<(String, String, String, String)>, Fatal> {
+        let lines = self.lines(&[
+            "log",
+            "--follow",
+            "--name-only",
+            "--relative",
+            "--date=short",
+            "--format=%x1e%H%x1f%ad%x1f%s",
+            "--",
+            path,
+        ])?;
+        let mut entries = Vec::new();
+        for line in lines {
+            if let Some(header) = line.strip_prefix('\u{1e}') {
+                let parts: Vec<&str> = header.split('\u{1f}').collect();
+                if parts.len() == 3 {
+                    entries.push((
+                        parts[0].to_string(),
+                        parts[1].to_string(),
+                        parts[2].to_string(),
+                        path.to_string(),
+                    ));
+                }
+            } else if let Some(last) = entries.last_mut() {
+                last.3 = line.trim().to_string();
+            }
+        }
+        Ok(entries)
+    }
+
     /// Files renamed between two revisions: (old path, new path).
     pub fn renames(&self, a: &Revision, b: &Revision) -> Result<Vec<(String, String)>, Fatal> {
         let Revision::Commit(a) = a else {

@@ -2,4 +2,5 @@
 
 pub mod diff;
 pub mod git;
+pub mod log;
 pub mod seal;

@@ -23,6 +23,10 @@ pub struct SiteContext {
     pub description: String,
     pub base_url: String,
     pub generator: String,
+    /// The git commit the site was built from (short), when the sources are in git.
+    pub source_commit: Option<String>,
+    /// Whether the sources had uncommitted changes.
+    pub source_dirty: bool,
 }
 
 /// Something that accepts rendered files (path relative to the output root, bytes).
@@ -133,6 +137,7 @@ impl SiteRenderer {
     /// Loads and compiles the portal's theme once.
     pub fn new(root: &Path, config: &Config) -> Result<SiteRenderer, Fatal> {
         let theme = theme::Theme::load(root, &config.theme)?;
+        let source = crate::write::manifest::source_commit(root);
         let mut tera = Tera::default();
         tera.add_raw_templates(
             theme
@@ -156,6 +161,8 @@ impl SiteRenderer {
                 description: config.description.clone(),
                 base_url: config.base_url.clone(),
                 generator: format!("sanwu {}", env!("CARGO_PKG_VERSION")),
+                source_commit: source.0.map(|c| c.chars().take(10).collect()),
+                source_dirty: source.1,
             },
             assets: theme.assets,
         })
