@@ -879,6 +879,8 @@ fn fmt_of_the_starter_changes_nothing_on_the_site() {
 fn pages_without_sources(portal: &Portal) -> Vec<(String, Vec<String>)> {
     common::snapshot_tree(&portal.path("public"))
         .into_iter()
+        // The manifest hashes the pages, so it differs whenever a source line number does.
+        .filter(|(name, _)| name != "manifest.json")
         .map(|(name, bytes)| {
             let text = String::from_utf8_lossy(&bytes).into_owned();
             let mut lines: Vec<String> = text
