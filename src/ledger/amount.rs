@@ -447,6 +447,49 @@ pub fn parse_chinese_uppercase(text: &str) -> Option<Money> {
     Some(Money(fen))
 }
 
+/// 1–9999 in 大写 (仟佰拾), with 零 for gaps inside the group.
+fn group_uppercase(group: u64) -> String {
+    const UNITS: [&str; 4] = ["仟", "佰", "拾", ""];
+    let digits = [group / 1000, group / 100 % 10, group / 10 % 10, group % 10];
+    let mut out = String::new();
+    let mut zero_pending = false;
+    for (i, d) in digits.iter().enumerate() {
+        if *d == 0 {
+            zero_pending = !out.is_empty();
+            continue;
+        }
+        if zero_pending {
+            out.push('零');
+            zero_pending = false;
+        }
+        out.push(UPPER_DIGITS[*d as usize]);
+        out.push_str(UNITS[i]);
+    }
+    out
+}
+
+/// A whole number of yuan in 大写: 亿 splits first (so 万亿 and 亿亿 come out right), then 万.
+fn integer_uppercase(n: u64) -> String {
+    const YI: u64 = 100_000_000;
+    const WAN: u64 = 10_000;
+    let (high, low, unit, low_needs_zero) = if n >= YI {
+        (n / YI, n % YI, "亿", n % YI < YI / 10)
+    } else if n >= WAN {
+        (n / WAN, n % WAN, "万", n % WAN < WAN / 10)
+    } else {
+        return group_uppercase(n);
+    };
+    let mut out = integer_uppercase(high);
+    out.push_str(unit);
+    if low > 0 {
+        if low_needs_zero {
+            out.push('零');
+        }
+        out.push_str(&integer_uppercase(low));
+    }
+    out
+}
+
 /// Writes an amount in 大写 as payment documents do: 壹拾柒万贰仟陆佰元整.
 pub fn to_chinese_uppercase(money: Money) -> String {
     let fen = money.0.unsigned_abs();
@@ -458,44 +501,7 @@ pub fn to_chinese_uppercase(money: Money) -> String {
         out.push('负');
     }
     if yuan > 0 {
-        const UNITS: [&str; 4] = ["", "拾", "佰", "仟"];
-        const GROUPS: [&str; 5] = ["", "万", "亿", "万", "亿"];
-        let mut groups = Vec::new();
-        let mut rest = yuan;
-        while rest > 0 {
-            groups.push(rest % 10_000);
-            rest /= 10_000;
-        }
-        let mut zero_pending = false;
-        for (index, group) in groups.iter().enumerate().rev() {
-            let group = *group;
-            if group == 0 {
-                zero_pending = !out.is_empty();
-                continue;
-            }
-            if !out.is_empty() && (zero_pending || group < 1000) {
-                out.push('零');
-            }
-            zero_pending = false;
-            let digits = [group / 1000, group / 100 % 10, group / 10 % 10, group % 10];
-            let mut inner_zero = false;
-            let mut started = false;
-            for (i, d) in digits.iter().enumerate() {
-                let d = *d as usize;
-                if d == 0 {
-                    inner_zero = started;
-                    continue;
-                }
-                if inner_zero {
-                    out.push('零');
-                    inner_zero = false;
-                }
-                started = true;
-                out.push(UPPER_DIGITS[d]);
-                out.push_str(UNITS[3 - i]);
-            }
-            out.push_str(GROUPS[index]);
-        }
+        out.push_str(&integer_uppercase(yuan));
         out.push('元');
     }
     match (jiao, cents) {
