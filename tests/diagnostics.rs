@@ -14,6 +14,20 @@ enum Edit {
     Write(&'static str, &'static str),
     /// Write raw bytes.
     Bytes(&'static str, &'static [u8]),
+    /// Rewrite a file's text.
+    Transform(&'static str, fn(&str) -> String),
+}
+
+/// Adds an owner key column in which the first two units share one owner.
+fn one_owner_of_two_units(text: &str) -> String {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| match i {
+            0 => format!("{line},业主标识\n"),
+            1 | 2 => format!("{line},k7f3a\n"),
+            _ => format!("{line},k{i:04}\n"),
+        })
+        .collect()
 }
 
 const CONFIG: &str = "config.toml";
@@ -30,6 +44,10 @@ use Edit::*;
 
 fn cases() -> Vec<(&'static str, Vec<Edit>)> {
     vec![
+        (
+            "fund-vote-headcount",
+            vec![Transform(SHARES, one_owner_of_two_units)],
+        ),
         (
             "ledger-seal-unreadable",
             vec![Replace(
@@ -559,6 +577,7 @@ fn apply(portal: &Portal, edits: &[Edit]) {
             Replace(file, from, to) => portal.edit(file, from, to),
             Write(file, text) => portal.write(file, text),
             Bytes(file, bytes) => std::fs::write(portal.path(file), bytes).unwrap(),
+            Transform(file, change) => portal.write(file, &change(&portal.read(file))),
         }
     }
 }

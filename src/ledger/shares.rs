@@ -30,17 +30,27 @@ pub const SCHEMA: &[Column] = &[
         money: true,
         required: true,
     },
+    Column {
+        name: "业主标识",
+        aliases: &["owner_key", "业主编号"],
+        money: false,
+        required: false,
+    },
 ];
 
 const UNIT: usize = 0;
 const AREA: usize = 1;
 const SHARE: usize = 2;
+const OWNER: usize = 3;
 
 #[derive(Debug, Clone)]
 pub struct Share {
     pub unit: UnitId,
     pub area: Area,
     pub share: Money,
+    /// A pseudonymous key of the unit's owner (e.g. a salted hash), never a name: units with
+    /// the same key have one owner and count once in a vote's headcount (V5).
+    pub owner_key: String,
     pub origin: Origin,
     pub share_origin: Origin,
 }
@@ -98,6 +108,7 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Shares {
                 unit,
                 area,
                 share,
+                owner_key: table.opt_text(row, OWNER),
                 origin: Origin::new(file, row.span.clone()),
                 share_origin: Origin::new(file, table.span(row, SHARE)),
             });

@@ -59,6 +59,30 @@ pub fn check(project: &Project, diags: &mut Diagnostics) {
             );
         }
     }
+    if let Some(vote) = &project.vote
+        && shares.rows.iter().any(|s| !s.owner_key.is_empty())
+    {
+        // V5: one owner of several units counts once; units without a key are owners of their own.
+        let mut owners = std::collections::BTreeSet::new();
+        let mut unkeyed = 0i64;
+        for s in &shares.rows {
+            if s.owner_key.is_empty() {
+                unkeyed += 1;
+            } else {
+                owners.insert(s.owner_key.as_str());
+            }
+        }
+        let headcount = owners.len() as i64 + unkeyed;
+        if headcount != vote.owners.total {
+            diags.push(
+                Diagnostic::new("fund-vote-headcount")
+                    .at(&vote.origin.file, vote.origin.span.clone())
+                    .arg("total", vote.owners.total)
+                    .arg("headcount", headcount)
+                    .arg("units", shares.rows.len()),
+            );
+        }
+    }
     if let Some(vote) = &project.vote {
         let total = Area(areas.iter().map(|a| a.0).sum());
         if total.0 != vote.area.total {
