@@ -57,6 +57,24 @@ pub fn parse_fixed(text: &str, decimals: u32, multiplier: i64) -> Result<i64, Nu
     if !valid {
         return Err(NumberError::Invalid);
     }
+    // rust_decimal keeps 28 decimal places and rounds the rest away: decide exactness on the
+    // text itself. The digits past the unit (after the multiplier's shift) must all be zero.
+    let shift = decimals as usize + scale.to_string().len() - 1;
+    let fraction = digits.split('.').nth(1).unwrap_or("");
+    if fraction.trim_end_matches('0').len() > shift {
+        return Err(NumberError::FinerThanUnit);
+    }
+    let digits = match digits.split_once('.') {
+        Some((int, frac)) => {
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                int.to_string()
+            } else {
+                format!("{int}.{frac}")
+            }
+        }
+        None => digits,
+    };
     let value = Decimal::from_str(&digits).map_err(|_| NumberError::Invalid)?;
     let units = value
         .checked_mul(scale)
@@ -124,13 +142,23 @@ pub struct Money(pub i64);
 impl Money {
     pub const ZERO: Money = Money(0);
 
+    /// The largest amount a ledger may state: one 万亿 (10^12) yuan. Far above any compound's
+    /// books, it keeps every sum of a ledger far from the limits of 64-bit arithmetic.
+    pub const MAX: Money = Money(100_000_000_000_000);
+
     pub fn parse(text: &str) -> Result<Money, NumberError> {
-        parse_fixed(text, 2, 1).map(Money)
+        Self::parse_scaled(text, 1)
     }
 
     /// Parses with a column multiplier (10,000 for a header in 万元).
     pub fn parse_scaled(text: &str, multiplier: i64) -> Result<Money, NumberError> {
-        parse_fixed(text, 2, multiplier).map(Money)
+        let money = parse_fixed(text, 2, multiplier).map(Money)?;
+        Money::checked(money.0).ok_or(NumberError::Invalid)
+    }
+
+    /// `Some` when `fen` is within ±`MAX`.
+    pub fn checked(fen: i64) -> Option<Money> {
+        (fen.checked_abs()? <= Self::MAX.0).then_some(Money(fen))
     }
 
     pub fn fen(self) -> i64 {
@@ -183,35 +211,38 @@ impl fmt::Display for Money {
     }
 }
 
+// Arithmetic saturates instead of wrapping or panicking. Amounts are capped at `Money::MAX` when
+// read, so a ledger would need about 90,000 rows at that cap to reach the limit; saturation only
+// guarantees that no input can crash a build or wrap a total into a plausible-looking number.
 impl std::ops::Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        Money(self.0.saturating_add(rhs.0))
     }
 }
 
 impl std::ops::Sub for Money {
     type Output = Money;
     fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
+        Money(self.0.saturating_sub(rhs.0))
     }
 }
 
 impl std::ops::AddAssign for Money {
     fn add_assign(&mut self, rhs: Money) {
-        self.0 += rhs.0;
+        *self = *self + rhs;
     }
 }
 
 impl std::ops::SubAssign for Money {
     fn sub_assign(&mut self, rhs: Money) {
-        self.0 -= rhs.0;
+        *self = *self - rhs;
     }
 }
 
 impl std::iter::Sum for Money {
     fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
-        Money(iter.map(|m| m.0).sum())
+        iter.fold(Money::ZERO, |a, b| a + b)
     }
 }
 
@@ -436,8 +467,8 @@ pub fn parse_chinese_uppercase(text: &str) -> Option<Money> {
             continue;
         }
         match (c, pending.take()) {
-            ('角', Some(d)) => fen += d * 10,
-            ('分', Some(d)) => fen += d,
+            ('角', Some(d)) => fen = fen.checked_add(d * 10)?,
+            ('分', Some(d)) => fen = fen.checked_add(d)?,
             _ => return None,
         }
     }

@@ -116,7 +116,9 @@ fn field_offsets(text: &str, start: usize) -> Vec<Range<usize>> {
                     in_quotes = false;
                 }
             }
-        } else if b == b'"' {
+        } else if b == b'"' && i == field_start {
+            // Like the csv reader, a quote opens a quoted field only at the field's start; inside
+            // an unquoted field (an inch mark: 6"水管) it is an ordinary character.
             in_quotes = true;
         } else if b == b',' {
             fields.push(field_start..i);

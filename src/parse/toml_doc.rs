@@ -116,7 +116,13 @@ impl<'a> Fields<'a> {
     pub fn money(&mut self, raw: &Option<RawValue>, field: &str) -> Option<Money> {
         let raw = raw.as_ref()?;
         match raw.get_ref() {
-            Value::Integer(i) if *i >= 0 => i.checked_mul(100).map(Money),
+            Value::Integer(i) if *i >= 0 => match i.checked_mul(100).and_then(Money::checked) {
+                Some(m) => Some(m),
+                None => {
+                    self.report("money-invalid", raw, field);
+                    None
+                }
+            },
             Value::String(s) => match Money::parse(s) {
                 Ok(m) if !m.is_negative() => Some(m),
                 Ok(_) => {
