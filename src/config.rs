@@ -19,6 +19,7 @@ struct RawConfig {
     theme: Option<String>,
     output_dir: Option<String>,
     description: Option<String>,
+    ledger_history: Option<bool>,
     today: Option<crate::parse::toml_doc::RawValue>,
     #[serde(default)]
     cadence: RawCadence,
@@ -124,6 +125,9 @@ pub struct Config {
     pub severity_overrides: BTreeMap<String, Severity>,
     pub rules: Rules,
     pub sealed: Vec<Seal>,
+    /// Whether ledger pages list their revision history from git (one `git log` and a read per
+    /// revision for each ledger: a portal of thousands of compounds may turn it off).
+    pub ledger_history: bool,
 }
 
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> {
@@ -210,5 +214,6 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
         severity_overrides,
         rules,
         sealed,
+        ledger_history: raw.ledger_history.unwrap_or(true),
     })
 }

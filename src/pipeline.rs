@@ -78,7 +78,7 @@ fn process_compound(
     }
     let mut report = compute::report(&books, &config.rules);
     report.findings = crate::diag::render::site_findings(&diags, config.language);
-    if output.is_some() {
+    if output.is_some() && config.ledger_history {
         report.history = ledger_histories(repo, &books);
     }
     drop(books);
@@ -94,12 +94,16 @@ fn ledger_histories(
     books: &crate::ledger::CompoundBooks,
 ) -> compute::Histories {
     let Some(repo) = repo else {
-        return compute::Histories::default();
+        return compute::Histories {
+            shown: true,
+            ..compute::Histories::default()
+        };
     };
     let history = |name: &str| {
         crate::history::log::ledger_history(repo, &format!("content/{}/{name}", books.slug))
     };
     compute::Histories {
+        shown: true,
         in_git: true,
         fees: if books.has_fees {
             history("fees.csv")

@@ -326,3 +326,15 @@ fn ledger_pages_list_their_revision_history_from_git() {
     assert!(page.contains("本台账未纳入 git 版本管理"), "{page}");
     assert!(page.contains("台账未纳入 git 版本管理"), "{page}");
 }
+
+#[test]
+fn the_history_section_can_be_turned_off() {
+    let portal = repo_with_history();
+    let config = portal
+        .read("config.toml")
+        .replace("title =", "ledger_history = false\ntitle =");
+    portal.write("config.toml", &config);
+    assert_eq!(portal.build().code, 0);
+    let page = portal.page_text("xingfuli/revenue.html");
+    assert!(!page.contains("修订记录"), "{page}");
+}

@@ -66,6 +66,8 @@ pub struct CompoundReport {
 /// Revision histories of a compound's CSV ledgers.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Histories {
+    /// Whether the pages show a revision history section at all (config `ledger_history`).
+    pub shown: bool,
     /// Whether the portal's sources are in git at all (the site says so when they are not).
     pub in_git: bool,
     pub fees: Vec<crate::history::log::LedgerRevision>,
