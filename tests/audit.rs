@@ -146,18 +146,7 @@ fn verify_without_a_manifest_is_an_operational_failure() {
 #[test]
 fn the_manifest_names_the_source_commit_of_a_portal_in_git() {
     let portal = Portal::copy_of("examples/starter");
-    let git = |args: &[&str]| {
-        let status = Command::new("git")
-            .args(args)
-            .current_dir(portal.dir.path())
-            .env("GIT_AUTHOR_NAME", "业委会")
-            .env("GIT_AUTHOR_EMAIL", "yeweihui@example.org")
-            .env("GIT_COMMITTER_NAME", "业委会")
-            .env("GIT_COMMITTER_EMAIL", "yeweihui@example.org")
-            .status()
-            .unwrap();
-        assert!(status.success(), "git {args:?}");
-    };
+    let git = |args: &[&str]| portal.git(args);
     git(&["init", "-q"]);
     git(&["add", "config.toml", "content"]);
     git(&["commit", "-q", "-m", "2025年台账"]);

@@ -9,18 +9,7 @@ use std::process::Command;
 use common::{BIN, Portal, Run};
 
 fn git(portal: &Portal, args: &[&str]) {
-    let status = Command::new("git")
-        .args(args)
-        .current_dir(portal.dir.path())
-        .env("GIT_AUTHOR_NAME", "业委会")
-        .env("GIT_AUTHOR_EMAIL", "yeweihui@example.org")
-        .env("GIT_COMMITTER_NAME", "业委会")
-        .env("GIT_COMMITTER_EMAIL", "yeweihui@example.org")
-        .env("GIT_AUTHOR_DATE", "2026-01-10T10:00:00+08:00")
-        .env("GIT_COMMITTER_DATE", "2026-01-10T10:00:00+08:00")
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
+    portal.git(args);
 }
 
 fn commit(portal: &Portal, message: &str) {

@@ -144,3 +144,21 @@ pub fn leftovers(parent: &Path) -> Vec<String> {
         .filter(|n| n.contains("sanwu-"))
         .collect()
 }
+
+impl Portal {
+    /// Runs git in the portal's folder as the committee, with a fixed date, and fails on error.
+    pub fn git(&self, args: &[&str]) {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("GIT_AUTHOR_NAME", "业委会")
+            .env("GIT_AUTHOR_EMAIL", "yeweihui@example.org")
+            .env("GIT_COMMITTER_NAME", "业委会")
+            .env("GIT_COMMITTER_EMAIL", "yeweihui@example.org")
+            .env("GIT_AUTHOR_DATE", "2026-01-10T10:00:00+08:00")
+            .env("GIT_COMMITTER_DATE", "2026-01-10T10:00:00+08:00")
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+}
