@@ -85,6 +85,10 @@ pub struct Rules {
     pub default_profile: crate::ledger::project::Profile,
     /// Costs above this share of a revenue entry's gross income are flagged (percent).
     pub max_cost_percent: i64,
+    /// Implicit sealing: a ledger's rows as committed at least this many days before the build
+    /// date (`today`, or the date of the newest commit when no `today` is given) have been
+    /// disclosed for longer than their 公示期 and may no longer change. 0 turns it off.
+    pub seal_after_days: i64,
 }
 
 #[derive(Deserialize)]
@@ -111,6 +115,7 @@ struct RawRules {
     decision_posting_days: Option<u32>,
     max_cost_percent: Option<u32>,
     vote_profile: Option<Spanned<String>>,
+    seal_after_days: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -183,6 +188,8 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
         decision_posting_days: raw.rules.decision_posting_days.map_or(3, i64::from),
         default_profile,
         max_cost_percent: raw.rules.max_cost_percent.map_or(50, i64::from),
+        // 泉州's board rules and several provinces' 公共收益 rules set a 公示期 of 30 days.
+        seal_after_days: raw.rules.seal_after_days.map_or(30, i64::from),
         today,
         revenue: cadence(&raw.cadence.revenue, "cadence.revenue", Cadence::Quarterly),
         fees: cadence(&raw.cadence.fees, "cadence.fees", Cadence::Yearly),

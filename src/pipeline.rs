@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use crate::compute::{self, CompoundSummary};
 use crate::diag::Diagnostics;
 use crate::error::Fatal;
-use crate::history::git::Repo;
-use crate::history::seal;
+use crate::history::GitContext;
+use crate::history::seal::{self, SealPlan};
 use crate::load::{self, Portal};
 use crate::render::{Sink, SiteRenderer};
 use crate::validate;
@@ -36,13 +36,20 @@ pub struct Output<'a> {
 pub fn run(portal: &Portal, output: Option<&Output>) -> Result<Outcome, Fatal> {
     let config = &portal.config;
     // Ledgers kept in git get their revision history on the site and sealed periods checked.
-    let repo = Repo::open(&portal.root).ok();
+    let git = GitContext::open(&portal.root);
+    let mut diagnostics = Diagnostics::new();
+    let seals = SealPlan::new(git.as_ref(), config, &mut diagnostics);
+    let shared = Shared {
+        portal,
+        git: git.as_ref(),
+        seals: &seals,
+        output,
+    };
     let results: Vec<Result<(Diagnostics, Option<CompoundSummary>), Fatal>> = portal
         .compounds
         .par_iter()
-        .map(|(slug, dir)| process_compound(portal, repo.as_ref(), slug, dir, output))
+        .map(|(slug, dir)| process_compound(&shared, slug, dir))
         .collect();
-    let mut diagnostics = Diagnostics::new();
     let mut summaries = Vec::new();
     for result in results {
         let (diags, summary) = result?;
@@ -57,13 +64,25 @@ pub fn run(portal: &Portal, output: Option<&Output>) -> Result<Outcome, Fatal> {
     })
 }
 
+/// What every compound's turn reads.
+struct Shared<'a> {
+    portal: &'a Portal,
+    git: Option<&'a GitContext>,
+    seals: &'a SealPlan,
+    output: Option<&'a Output<'a>>,
+}
+
 fn process_compound(
-    portal: &Portal,
-    repo: Option<&Repo>,
+    shared: &Shared,
     slug: &str,
     dir: &Path,
-    output: Option<&Output>,
 ) -> Result<(Diagnostics, Option<CompoundSummary>), Fatal> {
+    let Shared {
+        portal,
+        git,
+        seals,
+        output,
+    } = *shared;
     let config = &portal.config;
     let mut diags = Diagnostics::new();
     let Some(books) = load::load_compound(&portal.root, slug, dir, &mut diags)? else {
@@ -71,7 +90,7 @@ fn process_compound(
         return Ok((diags, None));
     };
     validate::check(&books, &config.rules, &mut diags);
-    seal::check(repo, &config.sealed, &books, &mut diags);
+    seal::check(git, seals, &books, &mut diags);
     diags.finish(&config.severity_overrides);
     if diags.has_errors() {
         return Ok((diags, None));
@@ -79,7 +98,7 @@ fn process_compound(
     let mut report = compute::report(&books, &config.rules);
     report.findings = crate::diag::render::site_findings(&diags, config.language);
     if output.is_some() && config.ledger_history {
-        report.history = ledger_histories(repo, &books);
+        report.history = ledger_histories(git, &books);
     }
     drop(books);
     if let Some(out) = output {
@@ -90,17 +109,21 @@ fn process_compound(
 
 /// The revision history of each CSV ledger of a compound, when the portal is in git.
 fn ledger_histories(
-    repo: Option<&Repo>,
+    git: Option<&GitContext>,
     books: &crate::ledger::CompoundBooks,
 ) -> compute::Histories {
-    let Some(repo) = repo else {
+    let Some(git) = git else {
         return compute::Histories {
             shown: true,
             ..compute::Histories::default()
         };
     };
     let history = |name: &str| {
-        crate::history::log::ledger_history(repo, &format!("content/{}/{name}", books.slug))
+        crate::history::log::ledger_history(
+            &git.repo,
+            &git.log,
+            &format!("content/{}/{name}", books.slug),
+        )
     };
     compute::Histories {
         shown: true,

@@ -255,6 +255,65 @@ fn a_sealed_row_edited_quietly_is_an_error_and_a_correction_entry_is_accepted() 
 }
 
 #[test]
+fn rows_disclosed_longer_than_the_publicity_period_are_sealed_without_configuration() {
+    let portal = Portal::copy_of("examples/starter");
+    git(&portal, &["init", "-q"]);
+    git(&portal, &["add", "-A", "config.toml", "content"]);
+    portal.git_at(
+        "2025-11-01T09:00:00+08:00",
+        &["commit", "-q", "-m", "2025年维修资金台账公示"],
+    );
+    // Ten weeks later, a figure of the disclosed ledger is quietly changed.
+    portal.edit(
+        "content/xingfuli/fund.csv",
+        "2025-06-30,利息,\"1,031.25\"",
+        "2025-06-30,利息,\"1,013.25\"",
+    );
+    portal.edit("content/xingfuli/fund.csv", "387,675.25", "387,657.25");
+    commit(&portal, "修改利息");
+    let run = portal.check();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("ledger-published-edit"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("已公示超过 30 天的行被改动（由 2025-11-01 的提交"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/xingfuli/fund.csv:4:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("金额 ¥1,031.25 → ¥1,013.25"),
+        "{}",
+        run.stderr
+    );
+    // Nothing is written when the check fails.
+    assert_eq!(portal.build().code, 1);
+    assert!(!portal.path("public/index.html").exists());
+
+    // Still within its 公示期 as of the build date: the edit is allowed.
+    let run = portal.run(&["check", "--today", "2025-11-20"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    // A portal may turn implicit sealing off.
+    let config = portal.read("config.toml") + "\n[rules]\nseal_after_days = 0\n";
+    portal.write("config.toml", &config);
+    let run = portal.check();
+    assert!(
+        !run.stderr.contains("ledger-published-edit"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn corrections_must_name_an_existing_voucher_and_show_on_the_site() {
     let portal = Portal::copy_of("examples/starter");
     let revenue = portal.read("content/xingfuli/revenue.csv")

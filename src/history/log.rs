@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::diff::{Book, compare_rows, fees_book, fund_book, revenue_book, source};
-use super::git::{Repo, Revision};
+use super::git::{ContentLog, Repo, Revision};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LedgerRevision {
@@ -31,34 +31,32 @@ fn reader(file_name: &str) -> Option<fn(&std::sync::Arc<crate::diag::SourceFile>
 
 /// The history of `path` (relative to the portal root), newest first; empty when the file has
 /// no committed history.
-pub fn ledger_history(repo: &Repo, path: &str) -> Vec<LedgerRevision> {
+pub fn ledger_history(repo: &Repo, log: &ContentLog, path: &str) -> Vec<LedgerRevision> {
     let Some(read) = path.rsplit('/').next().and_then(reader) else {
         return Vec::new();
     };
-    let Ok(entries) = repo.log_file(path) else {
-        return Vec::new();
-    };
+    let entries = log.entries(path);
     let mut revisions = Vec::new();
-    // Each entry: (commit, date, subject, path at that commit); oldest last.
+    // Newest first; the entry after the last one shown is read to count its changes.
     let books: Vec<Option<Book>> = entries
         .iter()
         .take(MAX_REVISIONS + 1)
-        .map(|(commit, _, _, at)| {
-            repo.read(&Revision::Commit(commit.clone()), at)
+        .map(|entry| {
+            repo.read(&Revision::Commit(entry.commit.clone()), &entry.path)
                 .ok()
-                .map(|bytes| read(&source(at, &bytes)))
+                .map(|bytes| read(&source(&entry.path, &bytes)))
         })
         .collect();
-    for (i, (commit, date, subject, _)) in entries.iter().take(MAX_REVISIONS).enumerate() {
+    for (i, entry) in entries.iter().take(MAX_REVISIONS).enumerate() {
         let empty = Book::default();
         let after = books[i].as_ref().unwrap_or(&empty);
         let before = books.get(i + 1).and_then(Option::as_ref).unwrap_or(&empty);
         let changes = compare_rows(&before.records, &after.records);
         let count = |kind: &str| changes.iter().filter(|c| c.change == kind).count();
         revisions.push(LedgerRevision {
-            commit: commit.chars().take(10).collect(),
-            date: date.clone(),
-            message: subject.clone(),
+            commit: entry.commit.chars().take(10).collect(),
+            date: entry.date.clone(),
+            message: entry.subject.clone(),
             added: count("added"),
             removed: count("removed"),
             changed: count("changed"),

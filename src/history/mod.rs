@@ -1,6 +1,34 @@
-//! History of the books in git: reading revisions of a portal and comparing them (`sanwu diff`).
+//! History of the books in git: reading revisions of a portal and comparing them (`sanwu diff`),
+//! sealed periods, and each ledger's revision history for the site.
 
 pub mod diff;
 pub mod git;
 pub mod log;
 pub mod seal;
+
+use std::path::Path;
+
+use git::{ContentLog, Repo};
+
+/// What a build knows of the portal's git repository, worked out once before the compounds are
+/// processed: the repository and one pass over the log of `content/`.
+pub struct GitContext {
+    pub repo: Repo,
+    pub log: ContentLog,
+    /// The committer date of `HEAD`, the build date of implicit sealing when no `today` is given.
+    pub head_date: Option<chrono::NaiveDate>,
+}
+
+impl GitContext {
+    /// `None` when the portal is not in a git work tree.
+    pub fn open(root: &Path) -> Option<GitContext> {
+        let repo = Repo::open(root).ok()?;
+        let log = repo.content_log().unwrap_or_default();
+        let head_date = repo.head_date();
+        Some(GitContext {
+            repo,
+            log,
+            head_date,
+        })
+    }
+}

@@ -148,6 +148,11 @@ pub fn leftovers(parent: &Path) -> Vec<String> {
 impl Portal {
     /// Runs git in the portal's folder as the committee, with a fixed date, and fails on error.
     pub fn git(&self, args: &[&str]) {
+        self.git_at("2026-01-10T10:00:00+08:00", args);
+    }
+
+    /// Runs git with author and committer date `date` (RFC 3339).
+    pub fn git_at(&self, date: &str, args: &[&str]) {
         let status = Command::new("git")
             .args(args)
             .current_dir(self.dir.path())
@@ -155,8 +160,8 @@ impl Portal {
             .env("GIT_AUTHOR_EMAIL", "yeweihui@example.org")
             .env("GIT_COMMITTER_NAME", "业委会")
             .env("GIT_COMMITTER_EMAIL", "yeweihui@example.org")
-            .env("GIT_AUTHOR_DATE", "2026-01-10T10:00:00+08:00")
-            .env("GIT_COMMITTER_DATE", "2026-01-10T10:00:00+08:00")
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
             .status()
             .unwrap();
         assert!(status.success(), "git {args:?}");
