@@ -175,3 +175,34 @@ fn the_manifest_names_the_source_commit_of_a_portal_in_git() {
         serde_json::from_str(&portal.read("public/manifest.json")).unwrap();
     assert_eq!(manifest["source_dirty"], true);
 }
+
+#[test]
+fn every_table_total_names_the_ledger_lines_it_sums() {
+    let portal = Portal::copy_of("examples/starter");
+    assert_eq!(portal.build().code, 0);
+    let title = |page: &str, selector: &str| -> Vec<String> {
+        let html = portal.page(page);
+        let selector = scraper::Selector::parse(selector).unwrap();
+        html.select(&selector)
+            .map(|row| row.value().attr("title").unwrap_or_default().to_string())
+            .collect()
+    };
+    // fees.csv has its header on line 1 and four rows of 2025 on lines 2–5.
+    assert_eq!(
+        title("xingfuli/fees.html", "tfoot tr"),
+        ["合计自 content/xingfuli/fees.csv 第 2–5 行"]
+    );
+    let revenue = title("xingfuli/revenue.html", "tfoot tr");
+    assert!(!revenue.is_empty());
+    assert!(
+        revenue
+            .iter()
+            .all(|t| t == "合计自 content/xingfuli/revenue.csv 第 2–4 行"),
+        "{revenue:?}"
+    );
+    let fund = title("xingfuli/fund.html", "#years-h ~ div tbody tr");
+    assert_eq!(
+        fund,
+        ["本年各项合计自 content/xingfuli/fund.csv 第 2–7 行；年末余额为此前全部各行累计"]
+    );
+}

@@ -44,11 +44,15 @@ pub struct FundYear {
     pub interest: Money,
     pub withdrawals: Money,
     pub closing: Money,
+    /// The ledger lines the year's figures sum (the closing balance adds all earlier years).
+    pub source: String,
 }
 
 pub fn yearly(running: &[(&FundEntry, Money)]) -> Vec<FundYear> {
     let mut years: BTreeMap<i32, FundYear> = BTreeMap::new();
+    let mut sources: BTreeMap<i32, super::provenance::SourceLines> = BTreeMap::new();
     for (e, balance) in running {
+        sources.entry(e.date.year()).or_default().add(&e.origin);
         let y = years.entry(e.date.year()).or_insert_with(|| FundYear {
             year: e.date.year(),
             ..FundYear::default()
@@ -60,6 +64,11 @@ pub fn yearly(running: &[(&FundEntry, Money)]) -> Vec<FundYear> {
             FundKind::Balance => {}
         }
         y.closing = *balance;
+    }
+    for (year, lines) in sources {
+        if let Some(y) = years.get_mut(&year) {
+            y.source = lines.describe();
+        }
     }
     years.into_values().rev().collect()
 }

@@ -5,6 +5,7 @@
 //! summary for the portal's front page (`CompoundSummary`).
 
 pub mod fund;
+pub mod provenance;
 pub mod vote;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use crate::ledger::fund::FundKind;
 use crate::ledger::notice::Notice;
 use crate::ledger::project::Project;
 use crate::ledger::tender::Tender;
+use provenance::SourceLines;
 
 /// Dates on the site: 2024-05-01.
 fn day(d: NaiveDate) -> String {
@@ -157,6 +159,8 @@ pub struct FeeYear {
     /// One line per building type, then `total`.
     pub by_type: Vec<FeeTotal>,
     pub total: FeeTotal,
+    /// The ledger lines the year's totals sum.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -200,7 +204,9 @@ fn fees_view(books: &CompoundBooks) -> Option<FeesView> {
     let mut rows: Vec<_> = books.fees.iter().collect();
     rows.sort_by(|a, b| (a.period, &a.building_type).cmp(&(b.period, &b.building_type)));
     let mut years: BTreeMap<i32, FeeYear> = BTreeMap::new();
+    let mut sources: BTreeMap<i32, SourceLines> = BTreeMap::new();
     for r in rows {
+        sources.entry(r.period.year()).or_default().add(&r.origin);
         let year = years.entry(r.period.year()).or_insert_with(|| FeeYear {
             year: r.period.year(),
             rows: Vec::new(),
@@ -209,6 +215,7 @@ fn fees_view(books: &CompoundBooks) -> Option<FeesView> {
                 building_type: String::new(),
                 ..FeeTotal::default()
             },
+            source: String::new(),
         });
         year.rows.push(FeeRowView {
             period: r.period.label(),
@@ -248,6 +255,10 @@ fn fees_view(books: &CompoundBooks) -> Option<FeesView> {
     for y in years.values_mut() {
         y.by_type
             .sort_by(|a, b| a.building_type.cmp(&b.building_type));
+        y.source = sources
+            .get(&y.year)
+            .map(SourceLines::describe)
+            .unwrap_or_default();
     }
     Some(FeesView {
         years: years.into_values().rev().collect(),
@@ -276,6 +287,8 @@ pub struct RevenueYear {
     pub gross: Money,
     pub costs: Money,
     pub net: Money,
+    /// The ledger lines the year's totals sum.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -319,8 +332,10 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
     let mut years: BTreeMap<i32, RevenueYear> = BTreeMap::new();
     let mut categories: BTreeMap<i32, BTreeMap<_, CategoryTotal>> = BTreeMap::new();
     let mut allocations: BTreeMap<i32, BTreeMap<_, Money>> = BTreeMap::new();
+    let mut sources: BTreeMap<i32, SourceLines> = BTreeMap::new();
     for e in entries {
         let y = e.when.year();
+        sources.entry(y).or_default().add(&e.origin);
         let year = years.entry(y).or_insert_with(|| RevenueYear {
             year: y,
             complete: false,
@@ -330,6 +345,7 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
             gross: Money::ZERO,
             costs: Money::ZERO,
             net: Money::ZERO,
+            source: String::new(),
         });
         year.complete |= e.when.sort_date().month() >= 10;
         year.gross += e.gross;
@@ -370,6 +386,10 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
             .or_default() += e.net;
     }
     for (y, year) in years.iter_mut() {
+        year.source = sources
+            .get(y)
+            .map(SourceLines::describe)
+            .unwrap_or_default();
         year.by_category = categories
             .remove(y)
             .unwrap_or_default()
