@@ -23,6 +23,7 @@ pub mod ledger;
 pub mod load;
 pub mod parse;
 pub mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod validate;
 pub mod write;

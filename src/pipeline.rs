@@ -13,6 +13,7 @@ use crate::error::Fatal;
 use crate::history::GitContext;
 use crate::history::seal::{self, SealPlan};
 use crate::load::{self, Portal};
+use crate::progress::Progress;
 use crate::render::{Sink, SiteRenderer};
 use crate::validate;
 
@@ -34,6 +35,15 @@ pub struct Output<'a> {
 /// error (nothing will be published), but every compound is still checked so that the user sees
 /// all findings in one run.
 pub fn run(portal: &Portal, output: Option<&Output>) -> Result<Outcome, Fatal> {
+    run_with_progress(portal, output, &Progress::hidden())
+}
+
+/// [`run`], ticking `progress` as each compound is done.
+pub fn run_with_progress(
+    portal: &Portal,
+    output: Option<&Output>,
+    progress: &Progress,
+) -> Result<Outcome, Fatal> {
     let config = &portal.config;
     // Ledgers kept in git get their revision history on the site and sealed periods checked.
     let git = GitContext::open(&portal.root);
@@ -48,8 +58,13 @@ pub fn run(portal: &Portal, output: Option<&Output>) -> Result<Outcome, Fatal> {
     let results: Vec<Result<(Diagnostics, Option<CompoundSummary>), Fatal>> = portal
         .compounds
         .par_iter()
-        .map(|(slug, dir)| process_compound(&shared, slug, dir))
+        .map(|(slug, dir)| {
+            let result = process_compound(&shared, slug, dir);
+            progress.tick();
+            result
+        })
         .collect();
+    progress.finish();
     let mut summaries = Vec::new();
     for result in results {
         let (diags, summary) = result?;

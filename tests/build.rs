@@ -203,3 +203,105 @@ fn raw_html_in_a_notice_is_not_published() {
     assert!(!html.contains("alert"), "{html}");
     assert!(!html.contains("onclick"), "{html}");
 }
+
+/// (inode, mtime) of a published file: both stay the same when a rebuild leaves it alone.
+fn identity(portal: &Portal, rel: &str) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(portal.path(&format!("public/{rel}"))).unwrap();
+    (meta.ino(), meta.modified().unwrap())
+}
+
+#[test]
+fn a_rebuild_writes_only_the_files_whose_bytes_changed() {
+    let portal = Portal::copy_of("examples/starter");
+    assert_eq!(portal.build().code, 0);
+    let untouched = [
+        "xingfuli/notices/2025-05-roof-vote.html",
+        "xingfuli/fund.html",
+        "static/style.css",
+    ];
+    let before: Vec<_> = untouched.iter().map(|p| identity(&portal, p)).collect();
+    let fees_before = identity(&portal, "xingfuli/fees.html");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    // One figure changes and one notice is withdrawn.
+    portal.edit(
+        "content/xingfuli/fees.csv",
+        "\"101,779.20\"",
+        "\"101,780.20\"",
+    );
+    std::fs::remove_file(portal.path("content/xingfuli/notices/2025-06-roof-result.md")).unwrap();
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let after: Vec<_> = untouched.iter().map(|p| identity(&portal, p)).collect();
+    assert_eq!(before, after, "unchanged pages were rewritten");
+    assert_ne!(identity(&portal, "xingfuli/fees.html"), fees_before);
+    assert!(
+        portal
+            .page_text("xingfuli/fees.html")
+            .contains("101,780.20")
+    );
+    assert!(
+        !portal
+            .path("public/xingfuli/notices/2025-06-roof-result.html")
+            .exists(),
+        "a page the build no longer produces is removed"
+    );
+    // The manifest describes the site as it now is.
+    let verify = portal.run(&["verify", "public"]);
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(portal.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("sanwu-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A portal of `n` copies of the starter compound.
+fn portal_of_many(n: usize) -> Portal {
+    let portal = Portal::copy_of("examples/starter");
+    let original = portal.path("content/xingfuli");
+    for i in 1..n {
+        let copy = portal.path(&format!("content/xingfuli{i:02}"));
+        for entry in walkdir::WalkDir::new(&original) {
+            let entry = entry.unwrap();
+            let to = copy.join(entry.path().strip_prefix(&original).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+    }
+    portal
+}
+
+#[test]
+fn long_builds_report_progress_in_plain_lines_and_quiet_builds_say_nothing() {
+    let portal = portal_of_many(30);
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("进度："))
+        .collect();
+    assert_eq!(lines.len(), 10, "{}", run.stderr);
+    assert!(
+        lines[9].starts_with("进度：30/30 个小区（每秒 "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("已生成 30 个小区的公示网站"),
+        "{}",
+        run.stderr
+    );
+
+    let run = portal.run(&["build", "--quiet"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "", "--quiet prints nothing on success");
+}

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use crate::cli::BuildArgs;
 use crate::diag::{Diagnostics, Lang};
 use crate::error::Fatal;
+use crate::progress::Progress;
 use crate::render::SiteRenderer;
 use crate::write::Staging;
 use crate::{load, pipeline};
@@ -32,12 +33,14 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
     }
     let renderer = SiteRenderer::new(root, &portal.config)?;
     let staging = Staging::begin(&output)?;
-    let outcome = pipeline::run(
+    let progress = Progress::new(portal.compounds.len(), lang, args.quiet);
+    let outcome = pipeline::run_with_progress(
         &portal,
         Some(&pipeline::Output {
             renderer: &renderer,
             sink: &staging,
         }),
+        &progress,
     )?;
     diags.extend(outcome.diagnostics);
     diags.finish(&portal.config.severity_overrides);
@@ -49,10 +52,11 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
     }
     renderer.render_portal(&outcome.summaries, &staging)?;
     let (commit, dirty) = crate::write::manifest::source_commit(root);
+    let written = staging.written();
     staging.commit(commit, dirty)?;
     super::report(&diags, lang, args.quiet);
     if !args.quiet {
-        eprintln!("{}", published(lang, outcome.compounds, &output));
+        eprintln!("{}", published(lang, outcome.compounds, written, &output));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -71,13 +75,17 @@ fn not_published(lang: Lang, output: &std::path::Path) -> String {
     }
 }
 
-fn published(lang: Lang, compounds: usize, output: &std::path::Path) -> String {
+fn published(lang: Lang, compounds: usize, written: usize, output: &std::path::Path) -> String {
     match lang {
-        Lang::Zh => format!("已生成 {compounds} 个小区的公示网站：{}", output.display()),
-        Lang::En => format!(
-            "built the site of {compounds} compound{} into {}",
-            if compounds == 1 { "" } else { "s" },
+        Lang::Zh => format!(
+            "已生成 {compounds} 个小区的公示网站：{}（写入 {written} 个有变化的文件）",
             output.display()
+        ),
+        Lang::En => format!(
+            "built the site of {compounds} compound{} into {} ({written} changed file{} written)",
+            if compounds == 1 { "" } else { "s" },
+            output.display(),
+            if written == 1 { "" } else { "s" },
         ),
     }
 }

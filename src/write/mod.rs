@@ -1,8 +1,16 @@
-//! Writing the site safely: every file goes into a staging folder next to the output folder, and
-//! only a build that finished without errors swaps it in. A failed build removes its staging
-//! folder and leaves the previously published site exactly as it was. An existing output folder
-//! is replaced only if it is empty or carries sanwu's marker file, so that a mistyped `--output`
+//! Writing the site safely: files go into a staging folder next to the output folder, and only a
+//! build that finished without errors publishes them. A failed build removes its staging folder
+//! and leaves the previously published site exactly as it was. An existing output folder is
+//! replaced only if it is empty or carries sanwu's marker file, so that a mistyped `--output`
 //! never deletes someone's documents.
+//!
+//! Two ways of publishing:
+//! - **fresh**: without a previous site (or without its `manifest.json`), every file is staged and
+//!   the staging folder is swapped in for the output folder as a whole;
+//! - **incremental**: with a previous site, a file whose SHA-256 and size match the previous
+//!   manifest is not written at all (its mtime stays, so rsync and CDN uploads see no change);
+//!   only changed and new files are staged and then renamed into place one by one, files the new
+//!   build no longer produces are removed, and the new manifest is written last.
 
 pub mod manifest;
 
@@ -22,6 +30,10 @@ pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// The files of the previous site (path → SHA-256), in incremental mode.
+    previous: Option<BTreeMap<String, String>>,
+    /// Files staged in incremental mode (changed or new).
+    staged: Mutex<Vec<String>>,
     /// Folders already created in the staging folder (creating a folder is a system call each
     /// time, and most pages share their folder with others).
     created: Mutex<HashSet<PathBuf>>,
@@ -62,16 +74,31 @@ impl Staging {
             std::fs::remove_dir_all(&dir).map_err(|e| Fatal::io(&dir, e))?;
         }
         std::fs::create_dir_all(&dir).map_err(|e| Fatal::io(&dir, e))?;
+        let previous = std::fs::read(output.join(manifest::FILE_NAME))
+            .ok()
+            .filter(|_| output.join(MARKER).is_file())
+            .and_then(|bytes| serde_json::from_slice::<manifest::Manifest>(&bytes).ok())
+            .map(|m| m.files);
         Ok(Staging {
             output: output.to_path_buf(),
             dir,
             committed: false,
+            previous,
+            staged: Mutex::new(Vec::new()),
             created: Mutex::new(HashSet::new()),
             hashes: Mutex::new(BTreeMap::new()),
         })
     }
 
-    /// Writes the manifest and swaps the staged site in for the published one.
+    /// How many files were staged (all of them in a fresh build; the changed ones otherwise).
+    pub fn written(&self) -> usize {
+        match &self.previous {
+            None => self.hashes.lock().map_or(0, |h| h.len()),
+            Some(_) => self.staged.lock().map_or(0, |s| s.len()),
+        }
+    }
+
+    /// Writes the manifest and publishes the staged files.
     pub fn commit(
         mut self,
         source_commit: Option<String>,
@@ -90,6 +117,12 @@ impl Staging {
         json.push('\n');
         let path = self.dir.join(manifest::FILE_NAME);
         std::fs::write(&path, json).map_err(|e| Fatal::io(&path, e))?;
+        if let Some(previous) = self.previous.take() {
+            self.publish_changes(&previous, &manifest.files)?;
+            self.committed = true;
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Ok(());
+        }
         let backup = sibling(&self.output, "previous");
         let had_previous = self.output.exists();
         if had_previous {
@@ -112,8 +145,68 @@ impl Staging {
     }
 }
 
+impl Staging {
+    /// Incremental publishing: renames each staged file into place, removes the files the new
+    /// build no longer has (and folders left empty), and writes the manifest last.
+    fn publish_changes(
+        &self,
+        previous: &BTreeMap<String, String>,
+        files: &BTreeMap<String, String>,
+    ) -> Result<(), Fatal> {
+        let mut staged = self.staged.lock().map(|s| s.clone()).unwrap_or_default();
+        staged.sort();
+        let mut made = HashSet::new();
+        for path in &staged {
+            let from = self.dir.join(path);
+            let to = self.output.join(path);
+            if let Some(parent) = to.parent()
+                && made.insert(parent.to_path_buf())
+            {
+                std::fs::create_dir_all(parent).map_err(|e| Fatal::io(parent, e))?;
+            }
+            std::fs::rename(&from, &to).map_err(|e| Fatal::io(&to, e))?;
+        }
+        for path in previous.keys().filter(|p| !files.contains_key(*p)) {
+            let stale = self.output.join(path);
+            match std::fs::remove_file(&stale) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Fatal::io(&stale, e)),
+            }
+            // Prune folders the removal left empty (remove_dir refuses non-empty ones).
+            let mut dir = stale.parent();
+            while let Some(d) = dir.filter(|d| *d != self.output) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        let from = self.dir.join(manifest::FILE_NAME);
+        let to = self.output.join(manifest::FILE_NAME);
+        std::fs::rename(&from, &to).map_err(|e| Fatal::io(&to, e))
+    }
+
+    /// Whether the previous site already has exactly these bytes at `path`.
+    fn unchanged(&self, path: &str, hash: &str, len: usize) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        previous.get(path).is_some_and(|h| h == hash)
+            && std::fs::metadata(self.output.join(path))
+                .is_ok_and(|m| m.is_file() && m.len() == len as u64)
+    }
+}
+
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Fatal> {
+        let hash = manifest::sha256_hex(bytes);
+        if self.unchanged(path, &hash, bytes.len()) {
+            if let Ok(mut hashes) = self.hashes.lock() {
+                hashes.insert(path.to_string(), hash);
+            }
+            return Ok(());
+        }
         let target = self.dir.join(path);
         if let Some(parent) = target.parent() {
             let known = self.created.lock().is_ok_and(|set| set.contains(parent));
@@ -126,7 +219,12 @@ impl Sink for Staging {
         }
         std::fs::write(&target, bytes).map_err(|e| Fatal::io(&target, e))?;
         if let Ok(mut hashes) = self.hashes.lock() {
-            hashes.insert(path.to_string(), manifest::sha256_hex(bytes));
+            hashes.insert(path.to_string(), hash);
+        }
+        if self.previous.is_some()
+            && let Ok(mut staged) = self.staged.lock()
+        {
+            staged.push(path.to_string());
         }
         Ok(())
     }
