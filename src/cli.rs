@@ -40,6 +40,9 @@ pub enum Command {
     /// 比较两个版本的台账 / Compare the ledgers of two git revisions row by row (default: HEAD~1
     /// and the working tree)
     Diff(DiffArgs),
+    /// 合并分片构建的结果 / Merge the outputs of sharded builds into one site and render the
+    /// portal pages
+    Merge(MergeArgs),
     /// 核对网站副本是否被改动 / Check a published or mirrored site against its manifest.json
     Verify(VerifyArgs),
 }
@@ -96,6 +99,25 @@ pub struct BuildArgs {
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// 只输出错误和警告 / Print only findings, no summary line
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// 分片构建：只生成第 I 份（共 N 份）小区，之后用 sanwu merge 合并 / Build only share I of N
+    /// of the compounds (by a hash of their folder name); combine the shards with `sanwu merge`
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::write::shard::Shard>,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// 各分片的输出目录 / The output folders of `sanwu build --shard I/N`, one per shard
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
+    /// 输出目录 / Output folder (default: config.toml's `output_dir`, relative to the portal)
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// 只输出错误 / Print nothing on success
     #[arg(long, short)]
     pub quiet: bool,
 }

@@ -30,6 +30,10 @@ pub enum Fatal {
         path: PathBuf,
         detail: String,
     },
+    BadShard {
+        path: PathBuf,
+        detail: String,
+    },
     NotInGit(PathBuf),
     Git {
         command: String,
@@ -110,6 +114,14 @@ impl Fatal {
             (BadManifest { path, detail }, Lang::En) => {
                 format!("{} is not a valid manifest: {detail}", path.display())
             }
+            (BadShard { path, detail }, Lang::Zh) => format!(
+                "分片 {} 无法合并：{detail}\n提示：合并同一版本 sanwu 生成的全部分片（1/N 到 N/N）",
+                path.display()
+            ),
+            (BadShard { path, detail }, Lang::En) => format!(
+                "the shard {} cannot be merged: {detail}\nhint: merge every shard (1/N to N/N) built by the same sanwu version",
+                path.display()
+            ),
             (NotInGit(p), Lang::Zh) => format!(
                 "{} 不在 git 仓库中\n提示：先 git init 并提交台账，才能比较版本",
                 p.display()

@@ -37,6 +37,7 @@ pub fn main_with_args() -> ExitCode {
     let cli = cli::Cli::parse();
     let lang = match &cli.command {
         cli::Command::Build(a) => a.portal.lang,
+        cli::Command::Merge(a) => a.portal.lang,
         cli::Command::Check(a) => a.portal.lang,
         cli::Command::Init(a) => a.lang,
         cli::Command::Fmt(a) => a.portal.lang,
@@ -47,6 +48,7 @@ pub fn main_with_args() -> ExitCode {
     .unwrap_or_default();
     let result = match &cli.command {
         cli::Command::Build(args) => cmd::build::run(args),
+        cli::Command::Merge(args) => cmd::merge::run(args),
         cli::Command::Check(args) => cmd::check::run(args),
         cli::Command::Init(args) => cmd::init::run(args),
         cli::Command::Fmt(args) => cmd::fmt::run(args),

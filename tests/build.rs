@@ -305,3 +305,55 @@ fn long_builds_report_progress_in_plain_lines_and_quiet_builds_say_nothing() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr, "", "--quiet prints nothing on success");
 }
+
+#[test]
+fn sharded_builds_merge_into_a_byte_identical_site() {
+    let portal = portal_of_many(12);
+    assert_eq!(portal.build().code, 0);
+    let single = common::snapshot_tree(&portal.path("public"));
+
+    let mut shard_dirs = Vec::new();
+    let mut built = 0;
+    for i in 1..=3 {
+        let dir = format!("shard{i}");
+        let run = portal.run(&["build", "--shard", &format!("{i}/3"), "--output", &dir]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        // A shard builds only its own compounds and no portal pages.
+        let count = std::fs::read_dir(portal.path(&dir))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("xingfuli")
+            })
+            .count();
+        assert!(count < 12, "shard {i} built {count} compounds");
+        assert!(!portal.path(&format!("{dir}/index.html")).exists());
+        built += count;
+        shard_dirs.push(dir);
+    }
+    assert_eq!(built, 12, "every compound is in exactly one shard");
+
+    // A shard missing from the merge is refused and nothing is written.
+    let run = portal.run(&["merge", "shard1", "shard2", "--output", "merged"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("3/3"), "{}", run.stderr);
+    assert!(!portal.path("merged").exists());
+
+    let mut args = vec!["merge", "--output", "merged"];
+    args.extend(shard_dirs.iter().map(String::as_str));
+    let run = portal.run(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let merged = common::snapshot_tree(&portal.path("merged"));
+    let names =
+        |tree: &[(String, Vec<u8>)]| tree.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&merged), names(&single));
+    for ((name, a), (_, b)) in single.iter().zip(&merged) {
+        assert!(
+            a == b,
+            "{name} differs between the single and the merged build"
+        );
+    }
+}

@@ -7,14 +7,16 @@ use crate::cli::BuildArgs;
 use crate::diag::{Diagnostics, Lang};
 use crate::error::Fatal;
 use crate::progress::Progress;
+use crate::render::Sink;
 use crate::render::SiteRenderer;
 use crate::write::Staging;
+use crate::write::shard::ShardFile;
 use crate::{load, pipeline};
 
 pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
     let root = &args.portal.root;
     let mut diags = Diagnostics::new();
-    let Some(portal) = load::open_portal_for(&args.portal, &mut diags)? else {
+    let Some(mut portal) = load::open_portal_for(&args.portal, &mut diags)? else {
         let lang = args.portal.lang.unwrap_or_default();
         diags.finish(&Default::default());
         super::report(&diags, lang, args.quiet);
@@ -30,6 +32,9 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
         && out.starts_with(&content)
     {
         return Err(Fatal::OutputInsideContent(output));
+    }
+    if let Some(shard) = args.shard {
+        portal.compounds.retain(|(slug, _)| shard.contains(slug));
     }
     let renderer = SiteRenderer::new(root, &portal.config)?;
     let staging = Staging::begin(&output)?;
@@ -50,7 +55,19 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
         eprintln!("{}", not_published(lang, &output));
         return Ok(super::exit_code(&diags));
     }
-    renderer.render_portal(&outcome.summaries, &staging)?;
+    match args.shard {
+        // The portal pages need every compound: `sanwu merge` renders them from the shards.
+        Some(shard) => {
+            let file = ShardFile {
+                shard: shard.to_string(),
+                generator: format!("sanwu {}", env!("CARGO_PKG_VERSION")),
+                compounds: outcome.summaries,
+            };
+            let json = serde_json::to_vec(&file).unwrap_or_default();
+            staging.write(crate::write::shard::FILE_NAME, &json)?;
+        }
+        None => renderer.render_portal(&outcome.summaries, &staging)?,
+    }
     let (commit, dirty) = crate::write::manifest::source_commit(root);
     let written = staging.written();
     staging.commit(commit, dirty)?;

@@ -6,6 +6,7 @@ pub mod diff;
 pub mod fmt;
 pub mod import;
 pub mod init;
+pub mod merge;
 pub mod verify;
 
 use std::process::ExitCode;

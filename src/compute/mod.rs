@@ -11,7 +11,7 @@ pub mod vote;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ledger::CompoundBooks;
 use crate::ledger::amount::{Money, ratio_bp};
@@ -79,7 +79,7 @@ pub struct Histories {
 
 /// What the portal's front page needs of a compound, and no more (kept for every compound while
 /// the portal is built).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CompoundSummary {
     pub slug: String,
     pub name: String,
@@ -95,7 +95,7 @@ pub struct CompoundSummary {
     pub finding_count: usize,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Headline {
     pub fee_rate: Option<RateFigure>,
     pub revenue_net: Option<YearAmount>,
@@ -106,7 +106,7 @@ pub struct Headline {
     pub best_tender: Option<TenderHeadline>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RateFigure {
     pub year: i32,
     pub bp: i64,
@@ -114,19 +114,19 @@ pub struct RateFigure {
     pub receivable: Money,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct YearAmount {
     pub year: i32,
     pub amount: Money,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DatedAmount {
     pub date: String,
     pub amount: Money,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TenderHeadline {
     pub id: String,
     pub title: String,
@@ -136,7 +136,7 @@ pub struct TenderHeadline {
     pub first_quote_by: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NoticeLink {
     pub id: String,
     pub title: String,
@@ -671,10 +671,10 @@ pub struct BidView {
 }
 
 /// What a tender saved against the price before it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Saving {
     /// "first_quote" or "budget".
-    pub reference_kind: &'static str,
+    pub reference_kind: String,
     pub reference: Money,
     pub final_price: Money,
     /// Negative when the tender came out dearer.
@@ -698,7 +698,7 @@ fn tender_view(t: &Tender, books: &CompoundBooks) -> TenderView {
         .or_else(|| t.budget.map(|b| ("budget", b)));
     let saving = match (reference, final_price) {
         (Some((kind, reference)), Some(final_price)) => Some(Saving {
-            reference_kind: kind,
+            reference_kind: kind.to_string(),
             reference,
             final_price,
             amount: reference - final_price,

@@ -87,6 +87,15 @@ macro_rules! labelled_enum {
                 s.serialize_str(self.label())
             }
         }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                Self::from_label(&text).ok_or_else(|| {
+                    <D::Error as serde::de::Error>::unknown_variant(&text, Self::LABELS)
+                })
+            }
+        }
     };
 }
 pub(crate) use labelled_enum;

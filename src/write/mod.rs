@@ -13,6 +13,7 @@
 //!   build no longer produces are removed, and the new manifest is written last.
 
 pub mod manifest;
+pub mod shard;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
