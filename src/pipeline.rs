@@ -111,6 +111,9 @@ fn process_compound(
         return Ok((diags, None));
     }
     let mut report = compute::report(&books, &config.rules);
+    if let Some(git) = git {
+        (report.ledger_commit, report.ledger_dirty) = git.compound_version(slug);
+    }
     report.findings = crate::diag::render::site_findings(&diags, config.language);
     if output.is_some() && config.ledger_history {
         report.history = ledger_histories(git, &books);

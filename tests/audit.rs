@@ -206,3 +206,67 @@ fn every_table_total_names_the_ledger_lines_it_sums() {
         ["本年各项合计自 content/xingfuli/fund.csv 第 2–7 行；年末余额为此前全部各行累计"]
     );
 }
+
+#[test]
+fn a_compound_pages_name_its_own_ledger_version_and_stay_unchanged_by_others_commits() {
+    let portal = Portal::copy_of("examples/starter");
+    let from = portal.path("content/xingfuli");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let to = portal
+            .path("content/other")
+            .join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let head = || {
+        let out = Command::new("git")
+            .args(["rev-parse", "--short=10", "HEAD"])
+            .current_dir(portal.dir.path())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    portal.git(&["init", "-q"]);
+    portal.git(&["add", "config.toml", "content"]);
+    portal.git(&["commit", "-q", "-m", "2025年台账"]);
+    let first = head();
+    assert_eq!(portal.build().code, 0);
+    let footer = |page: &str| portal.page_text(page);
+    assert!(footer("other/fees.html").contains(&format!("台账版本 {first}")));
+    let other_before = portal.read("public/other/fees.html");
+
+    // Only xingfuli changes: its pages name the new commit, the other compound's stay as they were.
+    portal.edit(
+        "content/xingfuli/fees.csv",
+        "\"101,779.20\"",
+        "\"101,780.20\"",
+    );
+    portal.git(&["commit", "-q", "-am", "更正第二季度实收"]);
+    let second = head();
+    assert_eq!(portal.build().code, 0);
+    assert!(footer("xingfuli/fees.html").contains(&format!("台账版本 {second}")));
+    assert_eq!(portal.read("public/other/fees.html"), other_before);
+    // The portal's manifest names the newest commit.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&portal.read("public/manifest.json")).unwrap();
+    assert!(
+        manifest["source_commit"]
+            .as_str()
+            .unwrap()
+            .starts_with(&second)
+    );
+
+    // Uncommitted changes are flagged on that compound only.
+    portal.edit(
+        "content/xingfuli/fees.csv",
+        "\"101,780.20\"",
+        "\"101,781.20\"",
+    );
+    assert_eq!(portal.build().code, 0);
+    assert!(footer("xingfuli/fees.html").contains("含未提交的修改"));
+    assert!(!footer("other/fees.html").contains("含未提交的修改"));
+}

@@ -63,6 +63,13 @@ pub struct CompoundReport {
     pub findings: Vec<crate::diag::render::SiteFinding>,
     /// Each ledger's revision history from git (filled in by the pipeline when building).
     pub history: Histories,
+    /// The git commit that last changed this compound's sources (short), and whether they have
+    /// uncommitted changes: the "ledger version" its pages name. Pages of compounds that did not
+    /// change stay byte-identical when other compounds are committed.
+    #[serde(skip)]
+    pub ledger_commit: Option<String>,
+    #[serde(skip)]
+    pub ledger_dirty: bool,
 }
 
 /// Revision histories of a compound's CSV ledgers.
@@ -872,6 +879,8 @@ pub fn report(books: &CompoundBooks, rules: &crate::config::Rules) -> CompoundRe
         headline,
         findings: Vec::new(),
         history: Histories::default(),
+        ledger_commit: None,
+        ledger_dirty: false,
     }
 }
 

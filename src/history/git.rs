@@ -67,6 +67,8 @@ pub struct LogEntry {
 #[derive(Debug, Default)]
 pub struct ContentLog {
     by_path: HashMap<String, Vec<LogEntry>>,
+    /// Compound folder name → the newest commit that touched anything in it.
+    by_compound: HashMap<String, String>,
 }
 
 impl ContentLog {
@@ -75,9 +77,15 @@ impl ContentLog {
         self.by_path.get(path).map_or(&[], Vec::as_slice)
     }
 
+    /// The newest commit that touched `content/<slug>/`.
+    pub fn compound_commit(&self, slug: &str) -> Option<&str> {
+        self.by_compound.get(slug).map(String::as_str)
+    }
+
     /// Parses `git log --name-status -M --format=%x1e%H%x1f%cs%x1f%s` output.
     fn parse(text: &str) -> ContentLog {
         let mut by_path: HashMap<String, Vec<LogEntry>> = HashMap::new();
+        let mut by_compound: HashMap<String, String> = HashMap::new();
         // A file's name at the point of history being read → its newest name.
         let mut newest_name: HashMap<String, String> = HashMap::new();
         let mut header: Option<(String, String, String)> = None;
@@ -99,6 +107,14 @@ impl ContentLog {
                 [_, path] => (*path, None),
                 _ => continue,
             };
+            if let Some(slug) = path
+                .strip_prefix("content/")
+                .and_then(|p| p.split('/').next())
+            {
+                by_compound
+                    .entry(slug.to_string())
+                    .or_insert_with(|| commit.clone());
+            }
             let key = newest_name
                 .get(path)
                 .cloned()
@@ -114,7 +130,10 @@ impl ContentLog {
                 newest_name.insert(old.to_string(), key);
             }
         }
-        ContentLog { by_path }
+        ContentLog {
+            by_path,
+            by_compound,
+        }
     }
 }
 
@@ -189,6 +208,27 @@ impl Repo {
                 Ok(files)
             }
         }
+    }
+
+    /// Compound folders under `content/` with uncommitted changes (modified, added, untracked).
+    pub fn dirty_compounds(&self) -> std::collections::BTreeSet<String> {
+        let Ok(out) = self.run(&[
+            "status",
+            "--porcelain",
+            "--untracked-files=all",
+            "--",
+            "content",
+        ]) else {
+            return Default::default();
+        };
+        String::from_utf8_lossy(&out)
+            .lines()
+            .filter_map(|line| line.get(3..))
+            .flat_map(|paths| paths.split(" -> "))
+            .filter_map(|p| p.trim_matches('"').strip_prefix("content/"))
+            .filter_map(|p| p.split('/').next())
+            .map(str::to_string)
+            .collect()
     }
 
     /// The committer date of `HEAD`; `None` in a repository without commits.

@@ -17,6 +17,8 @@ pub struct GitContext {
     pub log: ContentLog,
     /// The committer date of `HEAD`, the build date of implicit sealing when no `today` is given.
     pub head_date: Option<chrono::NaiveDate>,
+    /// Compound folders with uncommitted changes.
+    pub dirty: std::collections::BTreeSet<String>,
 }
 
 impl GitContext {
@@ -25,10 +27,23 @@ impl GitContext {
         let repo = Repo::open(root).ok()?;
         let log = repo.content_log().unwrap_or_default();
         let head_date = repo.head_date();
+        let dirty = repo.dirty_compounds();
         Some(GitContext {
             repo,
             log,
             head_date,
+            dirty,
         })
+    }
+
+    /// The "ledger version" of a compound: the short id of the newest commit that touched its
+    /// folder, and whether the folder has uncommitted changes.
+    pub fn compound_version(&self, slug: &str) -> (Option<String>, bool) {
+        (
+            self.log
+                .compound_commit(slug)
+                .map(|c| c.chars().take(10).collect()),
+            self.dirty.contains(slug),
+        )
     }
 }

@@ -196,7 +196,13 @@ impl SiteRenderer {
     pub fn render_compound(&self, report: &CompoundReport, sink: &dyn Sink) -> Result<(), Fatal> {
         let slug = &report.slug;
         let mut ctx = Context::new();
-        ctx.insert("site", &self.site);
+        // A compound's pages name the version of its own ledgers, not the portal's newest commit.
+        let site = SiteContext {
+            source_commit: report.ledger_commit.clone(),
+            source_dirty: report.ledger_dirty,
+            ..self.site.clone()
+        };
+        ctx.insert("site", &site);
         ctx.insert("compound", report);
         let page =
             |ctx: &mut Context, path: String, template: &str, section: &str, own: &[&str]| {
