@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::compute::CompoundSummary;
 use crate::error::Fatal;
@@ -47,9 +46,9 @@ impl std::fmt::Display for Shard {
 impl Shard {
     /// Whether the compound `slug` belongs to this shard.
     pub fn contains(&self, slug: &str) -> bool {
-        let digest = Sha256::digest(slug.as_bytes());
+        let digest = ring::digest::digest(&ring::digest::SHA256, slug.as_bytes());
         let mut first = [0u8; 8];
-        first.copy_from_slice(&digest[..8]);
+        first.copy_from_slice(&digest.as_ref()[..8]);
         u64::from_be_bytes(first) % u64::from(self.count) == u64::from(self.index - 1)
     }
 }
