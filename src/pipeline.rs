@@ -120,7 +120,12 @@ fn process_compound(
     }
     drop(books);
     if let Some(out) = output {
-        out.renderer.render_compound(&report, out.sink)?;
+        // A compound whose inputs did not change since the previous build keeps its pages.
+        let key = out.renderer.compound_key(&report);
+        if !out.sink.reuse(slug, &key) {
+            out.renderer.render_compound(&report, out.sink)?;
+            out.sink.record_key(slug, &key);
+        }
     }
     Ok((diags, Some(report.summary())))
 }

@@ -62,6 +62,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
                 shard: shard.to_string(),
                 generator: format!("sanwu {}", env!("CARGO_PKG_VERSION")),
                 compounds: outcome.summaries,
+                inputs: staging.inputs(),
             };
             let json = serde_json::to_vec(&file).unwrap_or_default();
             staging.write(crate::write::shard::FILE_NAME, &json)?;

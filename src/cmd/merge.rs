@@ -39,6 +39,9 @@ pub fn run(args: &MergeArgs) -> Result<ExitCode, Fatal> {
     for s in &shards {
         copy_pages(&s.dir, &staging)?;
         summaries.extend(s.file.compounds.iter().cloned());
+        for (slug, key) in &s.file.inputs {
+            staging.record_key(slug, key);
+        }
     }
     summaries.sort_by(|a, b| a.slug.cmp(&b.slug));
     if let Some(twice) = summaries.windows(2).find(|w| w[0].slug == w[1].slug) {

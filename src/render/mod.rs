@@ -32,12 +32,38 @@ pub struct SiteContext {
 /// Something that accepts rendered files (path relative to the output root, bytes).
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Fatal>;
+
+    /// Whether the pages of compound `slug`, rendered from inputs fingerprinted `key`, are already
+    /// in place from the previous build (then they are kept as they are and not rendered again).
+    fn reuse(&self, _slug: &str, _key: &str) -> bool {
+        false
+    }
+
+    /// Notes the input fingerprint of a compound just rendered.
+    fn record_key(&self, _slug: &str, _key: &str) {}
 }
 
 pub struct SiteRenderer {
     tera: Tera,
     site: SiteContext,
     assets: Vec<(String, Vec<u8>)>,
+    /// SHA-256 state over everything but the compound that a compound's pages depend on: the
+    /// code, the theme and the site's settings.
+    fingerprint: ring::digest::Context,
+}
+
+/// Feeds `serde_json::to_writer` output straight into a digest.
+struct DigestWriter<'a>(&'a mut ring::digest::Context);
+
+impl std::io::Write for DigestWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn int_arg(value: &Value, filter: &str) -> tera::Result<i64> {
@@ -154,18 +180,55 @@ impl SiteRenderer {
         tera.register_filter("price", filter_price);
         tera.register_filter("thousands", filter_thousands);
         tera.register_filter("bar_width", filter_bar_width);
+        let site = SiteContext {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            base_url: config.base_url.clone(),
+            generator: format!("sanwu {}", env!("CARGO_PKG_VERSION")),
+            source_commit: source.0.map(|c| c.chars().take(10).collect()),
+            source_dirty: source.1,
+        };
+        let mut fingerprint = ring::digest::Context::new(&ring::digest::SHA256);
+        let mut feed = |bytes: &[u8]| {
+            fingerprint.update(&(bytes.len() as u64).to_le_bytes());
+            fingerprint.update(bytes);
+        };
+        feed(site.generator.as_bytes());
+        feed(env!("SANWU_SOURCE_HASH").as_bytes());
+        for text in [&site.title, &site.description, &site.base_url] {
+            feed(text.as_bytes());
+        }
+        for (name, source) in &theme.templates {
+            feed(name.as_bytes());
+            feed(source.as_bytes());
+        }
+        for (path, bytes) in &theme.assets {
+            feed(path.as_bytes());
+            feed(bytes);
+        }
         Ok(SiteRenderer {
             tera,
-            site: SiteContext {
-                title: config.title.clone(),
-                description: config.description.clone(),
-                base_url: config.base_url.clone(),
-                generator: format!("sanwu {}", env!("CARGO_PKG_VERSION")),
-                source_commit: source.0.map(|c| c.chars().take(10).collect()),
-                source_dirty: source.1,
-            },
+            site,
             assets: theme.assets,
+            fingerprint,
         })
+    }
+
+    /// The fingerprint of everything a compound's pages are rendered from: the code, the theme,
+    /// the site settings and the compound's report (with its ledger version). Equal fingerprints
+    /// render byte-identical pages.
+    pub fn compound_key(&self, report: &CompoundReport) -> String {
+        let mut digest = self.fingerprint.clone();
+        digest.update(report.ledger_commit.as_deref().unwrap_or("").as_bytes());
+        digest.update(&[u8::from(report.ledger_dirty)]);
+        // Serialising a report cannot fail (no maps with non-string keys); if it ever did, the
+        // fingerprint would simply not match and the pages would be rendered.
+        let _ = serde_json::to_writer(DigestWriter(&mut digest), report);
+        let mut hex = String::with_capacity(64);
+        for byte in digest.finish().as_ref() {
+            hex.push_str(&format!("{byte:02x}"));
+        }
+        hex
     }
 
     fn render(&self, template: &str, context: &Context) -> Result<String, Fatal> {

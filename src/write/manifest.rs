@@ -22,6 +22,11 @@ pub struct Manifest {
     pub source_dirty: bool,
     /// Path (relative, with `/`) → SHA-256 in lower-case hex, for every file but this one.
     pub files: BTreeMap<String, String>,
+    /// Compound folder → fingerprint of everything its pages were rendered from (code, theme,
+    /// settings, the compound's figures). The next build keeps a compound's pages without
+    /// rendering them again when the fingerprint is the same.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inputs: BTreeMap<String, String>,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

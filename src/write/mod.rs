@@ -33,6 +33,10 @@ pub struct Staging {
     committed: bool,
     /// The files of the previous site (path → SHA-256), in incremental mode.
     previous: Option<BTreeMap<String, String>>,
+    /// The previous site's compound fingerprints (see [`manifest::Manifest::inputs`]).
+    previous_inputs: BTreeMap<String, String>,
+    /// This build's compound fingerprints.
+    inputs: Mutex<BTreeMap<String, String>>,
     /// Files staged in incremental mode (changed or new).
     staged: Mutex<Vec<String>>,
     /// Folders already created in the staging folder (creating a folder is a system call each
@@ -78,17 +82,27 @@ impl Staging {
         let previous = std::fs::read(output.join(manifest::FILE_NAME))
             .ok()
             .filter(|_| output.join(MARKER).is_file())
-            .and_then(|bytes| serde_json::from_slice::<manifest::Manifest>(&bytes).ok())
-            .map(|m| m.files);
+            .and_then(|bytes| serde_json::from_slice::<manifest::Manifest>(&bytes).ok());
+        let previous_inputs = previous
+            .as_ref()
+            .map(|m| m.inputs.clone())
+            .unwrap_or_default();
         Ok(Staging {
             output: output.to_path_buf(),
             dir,
             committed: false,
-            previous,
+            previous: previous.map(|m| m.files),
+            previous_inputs,
+            inputs: Mutex::new(BTreeMap::new()),
             staged: Mutex::new(Vec::new()),
             created: Mutex::new(HashSet::new()),
             hashes: Mutex::new(BTreeMap::new()),
         })
+    }
+
+    /// The compound fingerprints recorded so far.
+    pub fn inputs(&self) -> BTreeMap<String, String> {
+        self.inputs.lock().map(|i| i.clone()).unwrap_or_default()
     }
 
     /// How many files were staged (all of them in a fresh build; the changed ones otherwise).
@@ -107,12 +121,14 @@ impl Staging {
     ) -> Result<(), Fatal> {
         self.write(MARKER, MARKER_TEXT.as_bytes())?;
         let files = self.hashes.lock().map(|h| h.clone()).unwrap_or_default();
+        let inputs = self.inputs();
         let manifest = manifest::Manifest {
             manifest_version: 1,
             generator: format!("sanwu {}", env!("CARGO_PKG_VERSION")),
             source_commit,
             source_dirty,
             files,
+            inputs,
         };
         let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
         json.push('\n');
@@ -200,6 +216,37 @@ impl Staging {
 }
 
 impl Sink for Staging {
+    fn reuse(&self, slug: &str, key: &str) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        if self.previous_inputs.get(slug).map(String::as_str) != Some(key) {
+            return false;
+        }
+        let prefix = format!("{slug}/");
+        let kept: Vec<(&String, &String)> = previous
+            .range(prefix.clone()..)
+            .take_while(|(path, _)| path.starts_with(&prefix))
+            .collect();
+        // Every page must still be there (someone may have deleted files from the output).
+        if kept.is_empty() || !kept.iter().all(|(path, _)| self.output.join(path).is_file()) {
+            return false;
+        }
+        if let Ok(mut hashes) = self.hashes.lock() {
+            for (path, hash) in kept {
+                hashes.insert(path.clone(), hash.clone());
+            }
+        }
+        self.record_key(slug, key);
+        true
+    }
+
+    fn record_key(&self, slug: &str, key: &str) {
+        if let Ok(mut inputs) = self.inputs.lock() {
+            inputs.insert(slug.to_string(), key.to_string());
+        }
+    }
+
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Fatal> {
         let hash = manifest::sha256_hex(bytes);
         if self.unchanged(path, &hash, bytes.len()) {

@@ -62,6 +62,9 @@ pub struct ShardFile {
     pub generator: String,
     /// The shard's compounds, in slug order.
     pub compounds: Vec<CompoundSummary>,
+    /// Their input fingerprints, for the merged manifest.
+    #[serde(default)]
+    pub inputs: std::collections::BTreeMap<String, String>,
 }
 
 /// A shard's output folder, read for the merge.
