@@ -3,6 +3,7 @@
 //! the site works from any host, any sub-path, and from a folder opened in a browser.
 
 pub mod markdown;
+pub mod search;
 pub mod theme;
 
 use std::collections::HashMap;
@@ -257,6 +258,12 @@ impl SiteRenderer {
     /// context once; each page only adds (and afterwards removes) its own record, so no page pays
     /// for a copy of the whole compound.
     pub fn render_compound(&self, report: &CompoundReport, sink: &dyn Sink) -> Result<(), Fatal> {
+        let indexer = search::Indexer::new(sink);
+        self.render_compound_pages(report, &indexer)?;
+        indexer.finish(&report.slug, self)
+    }
+
+    fn render_compound_pages(&self, report: &CompoundReport, sink: &dyn Sink) -> Result<(), Fatal> {
         let slug = &report.slug;
         let mut ctx = Context::new();
         // A compound's pages name the version of its own ledgers, not the portal's newest commit.
@@ -402,6 +409,7 @@ impl SiteRenderer {
         ctx.insert("latest_notices", &latest);
         ctx.insert("totals", &totals);
         self.page(sink, "index.html", "portal.html", &mut ctx, "portal")?;
+        self.page(sink, "search.html", "search.html", &mut ctx, "search")?;
         for (path, bytes) in &self.assets {
             sink.write(path, bytes)?;
         }
