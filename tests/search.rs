@@ -41,7 +41,8 @@ fn read_index(portal: &Portal, slug: &str) -> Index {
     serde_json::from_str(json).unwrap()
 }
 
-/// Every HTML page under `slug/` with the text of its `<main>` (by an HTML parser, independently
+/// Every HTML page under `slug/` with the text of its `<main>` but its breadcrumb `<nav>` (by an
+/// HTML parser, independently
 /// of the indexer), normalised as the search normalises queries, and whether it is `noindex`.
 fn pages(portal: &Portal, slug: &str) -> Vec<(String, String, bool)> {
     let main = scraper::Selector::parse("main").unwrap();
@@ -64,7 +65,19 @@ fn pages(portal: &Portal, slug: &str) -> Vec<(String, String, bool)> {
                 .attr("content")
                 .is_some_and(|c| c.contains("noindex"))
         });
-        let text: String = doc.select(&main).flat_map(|m| m.text()).collect();
+        let mut text = String::new();
+        for m in doc.select(&main) {
+            for node in m.descendants() {
+                let in_nav = node
+                    .ancestors()
+                    .any(|a| a.value().as_element().is_some_and(|e| e.name() == "nav"));
+                if let Some(t) = node.value().as_text()
+                    && !in_nav
+                {
+                    text.push_str(t);
+                }
+            }
+        }
         out.push((rel, normalize(&text), noindex));
     }
     out

@@ -180,8 +180,8 @@ const INLINE: &[&str] = &[
     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
 ];
 
-/// The `<h1>` and the text of the `<main>` element of a page, or None for a page without one or
-/// a page marked `noindex` (unit-level data).
+/// The `<h1>` and the text of the `<main>` element of a page (without its breadcrumb `<nav>`), or
+/// None for a page without one or a page marked `noindex` (unit-level data).
 pub fn page_text(html: &str) -> Option<(String, String)> {
     if html.contains("noindex") && html.contains("name=\"robots\"") {
         return None;
@@ -212,7 +212,7 @@ pub fn page_text(html: &str) -> Option<(String, String)> {
             .collect::<String>()
             .to_ascii_lowercase();
         rest = after.get(gt + 1..).unwrap_or("");
-        if !closing && (name == "script" || name == "style" || name == "template") {
+        if !closing && matches!(name.as_str(), "script" | "style" | "template" | "nav") {
             let close = format!("</{name}");
             rest = rest.find(&close).map_or("", |i| &rest[i..]);
             continue;

@@ -260,6 +260,7 @@
     }
     describe(next >= compounds.length);
     more.hidden = next >= compounds.length;
+    list.setAttribute('data-state', next >= compounds.length ? 'done' : 'paused');
   }
 
   more.addEventListener('click', run);
