@@ -175,3 +175,47 @@ fn search_page_without_javascript_points_to_the_lists() {
         "no search link"
     );
 }
+
+#[test]
+fn a_rebuild_that_reuses_unchanged_compounds_keeps_every_index_current() {
+    let portal = built_demo();
+    let before = portal.read("public/tianyuan/search-index.js");
+    assert!(
+        read_index(&portal, "mingxiu")
+            .search("地下室漏水")
+            .is_empty()
+    );
+    portal.write(
+        "content/mingxiu/notices/2026-05-leak.md",
+        "+++\ntitle = \"关于地下室漏水抢修的通知\"\ndate = 2026-05-10\nkind = \"通知\"\n+++\n\n地下室漏水已抢修完毕。\n",
+    );
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let found = read_index(&portal, "mingxiu");
+    let urls: Vec<&str> = found
+        .search("地下室漏水")
+        .iter()
+        .map(|d| d.url.as_str())
+        .collect();
+    assert!(
+        urls.contains(&"mingxiu/notices/2026-05-leak.html"),
+        "{urls:?}"
+    );
+    assert_eq!(portal.read("public/tianyuan/search-index.js"), before);
+    // The same as a fresh build of the changed portal, byte for byte.
+    let rebuilt = common::snapshot_tree(&portal.path("public"));
+    let run = portal.run(&["build", "--output", "fresh"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let fresh = common::snapshot_tree(&portal.path("fresh"));
+    let indexes = |tree: &[(String, Vec<u8>)]| -> Vec<(String, Vec<u8>)> {
+        tree.iter()
+            .filter(|(n, _)| n.ends_with("search-index.js") || n.ends_with("search.html"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(indexes(&rebuilt).len(), 5);
+    assert!(
+        indexes(&rebuilt) == indexes(&fresh),
+        "indexes differ from a fresh build"
+    );
+}
