@@ -9,7 +9,7 @@
 //! rebuilds that reuse a compound's pages, and sharded builds, keep it consistent, and a city
 //! portal never has one giant file. Unit-level (`noindex`) pages are never indexed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -80,21 +80,34 @@ fn bigrams(text: &str) -> impl Iterator<Item = String> + '_ {
 impl Index {
     pub fn build(slug: &str, mut docs: Vec<Doc>) -> Index {
         docs.sort_by(|a, b| a.url.cmp(&b.url));
-        let mut grams: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+        // Pages are visited in order, so each posting list is built sorted, without repeats.
+        let mut grams: HashMap<(char, char), Vec<u32>> = HashMap::new();
         for (i, doc) in docs.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             for text in [&doc.title, &doc.text] {
-                for gram in bigrams(text) {
-                    grams.entry(gram).or_default().insert(i);
+                // Starting from a space: the title's last character and the text's first are
+                // not adjacent.
+                let mut previous = ' ';
+                for c in text.chars() {
+                    if previous != ' ' && c != ' ' {
+                        let posting = grams.entry((previous, c)).or_default();
+                        if posting.last() != Some(&i) {
+                            posting.push(i);
+                        }
+                    }
+                    previous = c;
                 }
             }
         }
+        // Ordered by the pair of characters, which is the order of the two-character strings.
+        let mut sorted: Vec<((char, char), Vec<u32>)> = grams.into_iter().collect();
+        sorted.sort_unstable_by_key(|(pair, _)| *pair);
         Index {
             slug: slug.to_string(),
             docs,
-            grams: grams
+            grams: sorted
                 .into_iter()
-                .map(|(g, set)| (g, set.into_iter().collect()))
+                .map(|((a, b), posting)| ([a, b].iter().collect(), posting))
                 .collect(),
         }
     }
