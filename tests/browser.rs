@@ -327,6 +327,45 @@ fn share_calculator_gives_each_unit_its_share_to_the_fen() {
     );
 }
 
+#[test]
+fn without_javascript_search_points_to_the_lists_and_the_rate_is_shown() {
+    let tools = tools();
+    let portal = demo();
+    let r = node(
+        &tools,
+        "nojs.js",
+        &[
+            &site(&portal),
+            "search.html",
+            "mingxiu/projects/clubhouse-repair.html",
+        ],
+    );
+    let search = &r["search"];
+    assert!(
+        search["text"]
+            .as_str()
+            .unwrap()
+            .contains("搜索需要浏览器启用 JavaScript"),
+        "{search}"
+    );
+    let links = search["links"].as_array().unwrap();
+    for slug in ["mingxiu", "tianyuan", "tielong", "yihe"] {
+        assert!(
+            links.contains(&Value::from(format!("{slug}/notices.html"))),
+            "{search}"
+        );
+    }
+    let project = &r["project"];
+    assert_eq!(project["formVisible"], false, "{project}");
+    assert!(
+        project["text"]
+            .as_str()
+            .unwrap()
+            .contains("每平方米 1.0956 元"),
+        "{project}"
+    );
+}
+
 fn html_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
@@ -382,7 +421,12 @@ fn every_page_is_valid_html_accessible_and_fits_a_phone() {
     // and 390 px.
     let r = node(&tools, "audit.js", &[&site(&portal), "360", "390"]);
     let audited = r.as_object().unwrap();
-    assert_eq!(audited.len(), pages.len());
+    assert_eq!(
+        audited.len(),
+        pages.len() + 1,
+        "every page and a search with results"
+    );
+    assert!(audited.keys().any(|k| k.starts_with("search.html?q=")));
     let mut problems = Vec::new();
     for (page, entry) in audited {
         for v in entry["violations"].as_array().unwrap() {

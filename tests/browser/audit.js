@@ -5,6 +5,15 @@
 const path = require('path');
 const { launch, pages, url, main } = require('./lib');
 
+// Opens a page; a page with a query waits until the search has shown its results.
+async function open(tab, site, page) {
+  const [file, query] = page.split('?');
+  await tab.goto(url(site, file) + (query ? '?' + query : ''));
+  if (query) {
+    await tab.waitForSelector('#search-results[data-state]', { state: 'attached', timeout: 20000 });
+  }
+}
+
 main(async () => {
   const [site, ...widths] = process.argv.slice(2);
   const axe = path.join(process.env.SANWU_TOOLS, 'node_modules', 'axe-core', 'axe.min.js');
@@ -14,15 +23,16 @@ main(async () => {
     const tab = await context.newPage();
     const errors = [];
     tab.on('pageerror', (e) => errors.push(String(e)));
-    for (const page of pages(site)) {
+    // Every page as built, and the search page showing results (its markup is made by script).
+    for (const page of pages(site).concat(['search.html?q=' + encodeURIComponent('会所 招标')])) {
       const entry = { violations: [], widths: {}, errors: [] };
       for (const width of widths) {
         await tab.setViewportSize({ width: Number(width), height: 800 });
-        await tab.goto(url(site, page));
+        await open(tab, site, page);
         entry.widths[width] = await tab.evaluate(() => document.documentElement.scrollWidth);
       }
       await tab.setViewportSize({ width: 1280, height: 900 });
-      await tab.goto(url(site, page));
+      await open(tab, site, page);
       await tab.addScriptTag({ path: axe });
       const result = await tab.evaluate(() =>
         window.axe.run(document, { resultTypes: ['violations'] }));

@@ -13,9 +13,10 @@ if (!tools) {
 }
 const { chromium } = require(path.join(tools, 'node_modules', 'playwright-core'));
 
-async function launch() {
+async function launch(options = {}) {
   const profile = fs.mkdtempSync(path.join(require('os').tmpdir(), 'sanwu-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
+    javaScriptEnabled: options.javaScript !== false,
     executablePath: process.env.SANWU_CHROMIUM || '/usr/bin/chromium',
     headless: true,
     locale: 'zh-CN',
