@@ -85,27 +85,33 @@ fn node(tools: &Tools, script: &str, args: &[&str]) -> Value {
 }
 
 /// Floor areas (0.01 ㎡) of the units of 明秀山庄's 3号楼 (4,412.36 ㎡ in all, as the vote's
-/// scope), with equal areas, so that the largest-remainder rule splits a tie.
+/// scope), chosen so that the largest-remainder rule gives the three units of 540.00 ㎡ different
+/// shares (a tie split by file order), the others one share per area, and rounding half up
+/// gives 540.00 ㎡ another share than the largest remainder.
 const ROOF_AREAS: [i64; 8] = [
-    56_218, 56_218, 54_890, 54_890, 54_890, 54_890, 54_620, 54_620,
+    54_000, 54_000, 54_000, 54_022, 54_022, 54_022, 58_585, 58_585,
 ];
 /// What the roof project apportions: its settled cost 28,460.00.
 const ROOF_TOTAL: Money = Money(2_846_000);
 
-fn roof_shares() -> Vec<Money> {
+fn roof_shares(rounding: Rounding) -> Vec<Money> {
     let areas: Vec<Area> = ROOF_AREAS.iter().map(|&a| Area(a)).collect();
-    apportion(ROOF_TOTAL, &areas, Rounding::LargestRemainder)
+    apportion(ROOF_TOTAL, &areas, rounding)
 }
 
 /// The demo portal with the search fixture notice and a table of shares for the roof project,
 /// built into `public/`.
 fn demo() -> Portal {
+    demo_with(Rounding::LargestRemainder)
+}
+
+fn demo_with(rounding: Rounding) -> Portal {
     let portal = Portal::copy_of(".");
     let notice =
         std::fs::read_to_string(repo().join("tests/data/search/fixture-notice.md")).unwrap();
     portal.write("content/mingxiu/notices/2025-03-search-fixture.md", &notice);
     let mut csv = String::from("房号,建筑面积,分摊金额\n");
-    for (i, (area, share)) in ROOF_AREAS.iter().zip(roof_shares()).enumerate() {
+    for (i, (area, share)) in ROOF_AREAS.iter().zip(roof_shares(rounding)).enumerate() {
         csv.push_str(&format!(
             "3-{}-{}0{},{}.{:02},{}\n",
             i / 4 + 1,
@@ -117,6 +123,13 @@ fn demo() -> Portal {
         ));
     }
     portal.write("content/mingxiu/projects/roof-b3.csv", &csv);
+    if rounding == Rounding::HalfUpLastRow {
+        portal.edit(
+            "content/mingxiu/projects/roof-b3.toml",
+            "status =",
+            "rounding = \"四舍五入尾差计入末户\"\nstatus =",
+        );
+    }
     let run = portal.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     portal
@@ -246,7 +259,7 @@ fn share_calculator_gives_each_unit_its_share_to_the_fen() {
     let portal = demo();
     // With the project's table of shares: each area gives the share the ledger's rule gave the
     // units of that area (both figures where the rule split equal areas by their order).
-    let shares = roof_shares();
+    let shares = roof_shares(Rounding::LargestRemainder);
     let mut areas: Vec<String> = Vec::new();
     let mut want: Vec<String> = Vec::new();
     for (area, _) in ROOF_AREAS.iter().zip(&shares) {
@@ -265,9 +278,10 @@ fn share_calculator_gives_each_unit_its_share_to_the_fen() {
         areas.push(text);
         want.push(share_text(low, high));
     }
-    assert!(
-        want.iter().any(|w| !w.contains('或')),
-        "the fixture should have exact shares"
+    assert_eq!(
+        want.iter().filter(|w| w.contains('或')).count(),
+        1,
+        "the fixture has one tie split by order, and exact shares: {want:?}"
     );
     let r = node(
         &tools,
@@ -325,6 +339,31 @@ fn share_calculator_gives_each_unit_its_share_to_the_fen() {
             .unwrap()
             .contains("数字")
     );
+
+    // 四舍五入尾差计入末户: every unit but the last gets its share rounded half up.
+    let portal = demo_with(Rounding::HalfUpLastRow);
+    let shares = roof_shares(Rounding::HalfUpLastRow);
+    let areas: Vec<String> = ROOF_AREAS[..ROOF_AREAS.len() - 1]
+        .iter()
+        .map(|a| format!("{}.{:02}", a / 100, a % 100))
+        .collect();
+    let r = node(
+        &tools,
+        "calc.js",
+        &[
+            &site(&portal),
+            "mingxiu/projects/roof-b3.html",
+            &serde_json::to_string(&areas).unwrap(),
+        ],
+    );
+    assert_ne!(shares[0], roof_shares(Rounding::LargestRemainder)[0]);
+    for (area, share) in areas.iter().zip(&shares) {
+        assert_eq!(
+            r["results"][area]["results"][0],
+            Value::from(share_text(*share, *share)),
+            "{area} ㎡"
+        );
+    }
 }
 
 #[test]
