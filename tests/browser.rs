@@ -405,6 +405,41 @@ fn without_javascript_search_points_to_the_lists_and_the_rate_is_shown() {
     );
 }
 
+#[test]
+fn searching_all_compounds_of_a_larger_portal_goes_on_step_by_step() {
+    let tools = tools();
+    // 25 compounds: copies of the starter portal's one.
+    let portal = Portal::copy_of("examples/starter");
+    let original = portal.path("content/xingfuli");
+    for i in 1..25 {
+        common::copy_tree(&original, &portal.path(&format!("content/xingfuli{i:02}")));
+    }
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = node(&tools, "paging.js", &[&site(&portal), "利息"]);
+    let (first, second) = (&r["first"], &r["second"]);
+    assert_eq!(first["state"], "paused", "{r}");
+    assert_eq!(first["more"], true, "{r}");
+    assert!(
+        first["status"]
+            .as_str()
+            .unwrap()
+            .contains("已搜索 20 / 25 个小区，可点“继续搜索其余小区”"),
+        "{r}"
+    );
+    // 利息 is on one page of each compound (the fund's).
+    assert_eq!(first["hits"], 20, "{r}");
+    assert_eq!(second["more"], false, "{r}");
+    assert!(
+        second["status"]
+            .as_str()
+            .unwrap()
+            .contains("已搜索 25 / 25 个小区"),
+        "{r}"
+    );
+    assert_eq!(second["hits"], 25, "{r}");
+}
+
 fn html_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()

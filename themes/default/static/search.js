@@ -6,7 +6,10 @@
 (function () {
   'use strict';
 
+  // One step searches at most this many compounds or stops after this many results; the
+  // resident goes on with a button (a city portal's compounds are not all loaded at once).
   var MAX_HITS = 50;
+  var MAX_COMPOUNDS = 20;
   var form = document.getElementById('search-form');
   if (!form) {
     return;
@@ -230,10 +233,13 @@
   var found = 0;
   var failed = 0;
 
-  function describe(done) {
+  // state: 'running', 'paused' (the button goes on) or 'done'.
+  function describe(state) {
+    var done = state === 'done';
     var text = '“' + query.trim() + '”：找到 ' + found + ' 个页面';
     if (compounds.length > 1) {
-      text += '（已搜索 ' + next + ' / ' + compounds.length + ' 个小区' + (done ? '' : '，正在继续') + '）';
+      text += '（已搜索 ' + next + ' / ' + compounds.length + ' 个小区' +
+        (state === 'running' ? '，正在继续' : state === 'paused' ? '，可点“继续搜索其余小区”' : '') + '）';
     }
     if (failed) {
       text += '；' + failed + ' 个小区的索引未能读取';
@@ -244,7 +250,8 @@
   async function run() {
     more.hidden = true;
     var budget = found + MAX_HITS;
-    while (next < compounds.length && found < budget) {
+    var last = next + MAX_COMPOUNDS;
+    while (next < compounds.length && found < budget && next < last) {
       var c = compounds[next];
       next++;
       var index = await load(c.slug);
@@ -256,9 +263,9 @@
         show(hit, c.name);
         found++;
       });
-      describe(false);
+      describe('running');
     }
-    describe(next >= compounds.length);
+    describe(next >= compounds.length ? 'done' : 'paused');
     more.hidden = next >= compounds.length;
     list.setAttribute('data-state', next >= compounds.length ? 'done' : 'paused');
   }
