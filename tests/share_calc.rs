@@ -22,7 +22,7 @@ fn without_javascript_the_rate_per_square_metre_is_shown() {
     assert!(page.contains(
         "data-calc-total=\"6380000\" data-calc-basis=\"5823045\" data-calc-rule=\"largest-remainder\""
     ));
-    assert!(page.contains("<form class=\"calc-form\" data-calc-form hidden>"));
+    assert!(page.contains("<form class=\"calc-form\" data-calc-form hidden\n"));
     assert!(page.contains("<script defer src=\"../../static/share-calc.js\"></script>"));
     assert!(portal.path("public/static/share-calc.js").is_file());
 

@@ -21,6 +21,14 @@
   var list = document.getElementById('search-results');
   var more = document.getElementById('search-more');
 
+  // Interface texts come from the template (data-msg-* on the form), with {name} placeholders.
+  function msg(name, values) {
+    var text = form.getAttribute('data-msg-' + name) || '';
+    return text.replace(/\{(\w+)\}/g, function (_, key) {
+      return values && key in values ? String(values[key]) : '';
+    });
+  }
+
   function normalize(text) {
     var out = '';
     for (var ch of text) {
@@ -235,16 +243,14 @@
 
   // state: 'running', 'paused' (the button goes on) or 'done'.
   function describe(state) {
-    var done = state === 'done';
-    var text = '“' + query.trim() + '”：找到 ' + found + ' 个页面';
+    var text = msg('found', { query: query.trim(), count: found });
     if (compounds.length > 1) {
-      text += '（已搜索 ' + next + ' / ' + compounds.length + ' 个小区' +
-        (state === 'running' ? '，正在继续' : state === 'paused' ? '，可点“继续搜索其余小区”' : '') + '）';
+      text += msg('progress-' + state, { searched: next, total: compounds.length });
     }
     if (failed) {
-      text += '；' + failed + ' 个小区的索引未能读取';
+      text += msg('failed', { count: failed });
     }
-    status.textContent = text + (done && found === 0 ? '。没有包含这些词的页面，可以换一个词，或减少词数。' : '。');
+    status.textContent = text + msg(state === 'done' && found === 0 ? 'none' : 'end');
   }
 
   async function run() {
@@ -271,6 +277,6 @@
   }
 
   more.addEventListener('click', run);
-  status.textContent = '正在搜索…';
+  status.textContent = msg('searching');
   run();
 })();

@@ -5,21 +5,29 @@
 (function () {
   'use strict';
 
-  // "89.65", "８９.６５㎡", "89" → 8965n (0.01 ㎡), or an error text.
+  // Interface texts come from the template (data-msg-* on the form), with {name} placeholders.
+  function msg(form, name, values) {
+    var text = form.getAttribute('data-msg-' + name) || '';
+    return text.replace(/\{(\w+)\}/g, function (_, key) {
+      return values && key in values ? String(values[key]) : '';
+    });
+  }
+
+  // "89.65", "８９.６５㎡", "89" → 8965n (0.01 ㎡), or the name of an error message.
   function parseArea(text) {
     var t = text.replace(/[０-９．]/g, function (ch) {
       return String.fromCharCode(ch.charCodeAt(0) - 0xfee0);
     }).replace(/\s+/g, '').replace(/(㎡|m2|m²|平方米|平米)$/i, '').replace(/,/g, '');
     if (t === '') {
-      return { error: '请输入建筑面积，例如 89.65。' };
+      return { error: 'empty' };
     }
     var m = /^(\d{1,9})(?:\.(\d{0,2}))?$/.exec(t);
     if (!m) {
-      return { error: /^\d+\.\d{3,}$/.test(t) ? '面积最多保留两位小数（以房产证或不动产登记簿为准）。' : '请只输入数字，例如 89.65。' };
+      return { error: /^\d+\.\d{3,}$/.test(t) ? 'decimals' : 'digits' };
     }
     var hundredths = BigInt(m[1]) * 100n + BigInt(((m[2] || '') + '00').slice(0, 2));
     if (hundredths === 0n) {
-      return { error: '面积须大于 0。' };
+      return { error: 'zero' };
     }
     return { area: hundredths };
   }
@@ -74,7 +82,7 @@
       event.preventDefault();
       var parsed = parseArea(input.value);
       error.hidden = !parsed.error;
-      error.textContent = parsed.error || '';
+      error.textContent = parsed.error ? msg(form, 'error-' + parsed.error) : '';
       input.setAttribute('aria-invalid', parsed.error ? 'true' : 'false');
       section.querySelectorAll('[data-calc-total]').forEach(function (item) {
         var out = item.querySelector('output');
@@ -85,8 +93,8 @@
         }
         var range = share(item, parsed.area);
         out.textContent = range[0] === range[1]
-          ? '您家的份额：' + yuan(range[0])
-          : '您家的份额：' + yuan(range[0]) + ' 或 ' + yuan(range[1]) + '（尾数按最大余额法分配，取决于各户余数的排位）';
+          ? msg(form, 'share', { share: yuan(range[0]) })
+          : msg(form, 'share-either', { low: yuan(range[0]), high: yuan(range[1]) });
         out.hidden = false;
       });
     });
