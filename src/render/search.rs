@@ -327,6 +327,14 @@ impl Sink for Indexer<'_> {
         }
         self.inner.write(path, bytes)
     }
+
+    fn reuse(&self, slug: &str, key: &str) -> bool {
+        self.inner.reuse(slug, key)
+    }
+
+    fn record_key(&self, slug: &str, key: &str) {
+        self.inner.record_key(slug, key)
+    }
 }
 
 #[cfg(test)]
