@@ -3,6 +3,7 @@
 //! the site works from any host, any sub-path, and from a folder opened in a browser.
 
 pub mod markdown;
+pub mod search;
 pub mod theme;
 
 use std::collections::HashMap;
@@ -275,6 +276,13 @@ impl SiteRenderer {
         Ok(PreparedCompound { value, key })
     }
 
+    /// Renders one template to a string (for files assembled from several parts).
+    pub(crate) fn render(&self, template: &str, context: &Context) -> Result<String, Fatal> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_error(&e))
+    }
+
     fn page(
         &self,
         sink: &dyn Sink,
@@ -304,8 +312,20 @@ impl SiteRenderer {
         self.render_prepared(report, prepared, sink)
     }
 
-    /// [`render_compound`](Self::render_compound) with the report already serialised.
+    /// [`render_compound`](Self::render_compound) with the report already serialised; the
+    /// compound's search index is collected from its pages as they are written.
     pub fn render_prepared(
+        &self,
+        report: &CompoundReport,
+        prepared: PreparedCompound,
+        sink: &dyn Sink,
+    ) -> Result<(), Fatal> {
+        let indexer = search::Indexer::new(sink);
+        self.render_compound_pages(report, prepared, &indexer)?;
+        indexer.finish(&report.slug, self)
+    }
+
+    fn render_compound_pages(
         &self,
         report: &CompoundReport,
         prepared: PreparedCompound,
@@ -459,6 +479,7 @@ impl SiteRenderer {
         ctx.insert("latest_notices", &latest);
         ctx.insert("totals", &totals);
         self.page(sink, "index.html", "portal.html", &mut ctx, "portal")?;
+        self.page(sink, "search.html", "search.html", &mut ctx, "search")?;
         for (path, bytes) in &self.assets {
             sink.write(path, bytes)?;
         }
