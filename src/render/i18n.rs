@@ -100,6 +100,7 @@ impl Strings {
         let terms = Arc::new(self.section("terms"));
         let lang = self.lang;
         tera.register_filter("fill", Fill);
+        tera.register_filter("code", filter_code);
         tera.register_filter(
             "term",
             move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
@@ -137,6 +138,23 @@ impl Strings {
             },
         );
     }
+}
+
+/// `{% if row.kind | code == "Withdrawal" %}`: the language-neutral name of a ledger label (tender
+/// methods, fund movements, notice kinds, project statuses and matters), so that templates compare
+/// labels without spelling them; other text is returned as it is.
+fn filter_code(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    use crate::ledger::{fund::FundKind, notice::NoticeKind, project, tender::Method};
+    let Some(text) = value.as_str() else {
+        return Ok(value.clone());
+    };
+    let code = Method::from_label(text)
+        .map(|v| format!("{v:?}"))
+        .or_else(|| FundKind::from_label(text).map(|v| format!("{v:?}")))
+        .or_else(|| NoticeKind::from_label(text).map(|v| format!("{v:?}")))
+        .or_else(|| project::Status::from_label(text).map(|v| format!("{v:?}")))
+        .or_else(|| project::Matter::from_label(text).map(|v| format!("{v:?}")));
+    Ok(Value::String(code.unwrap_or_else(|| text.to_string())))
 }
 
 fn pattern<'a>(format: &'a HashMap<String, String>, key: &str) -> &'a str {
