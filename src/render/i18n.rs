@@ -117,7 +117,9 @@ impl Strings {
                 let Some(text) = value.as_str() else {
                     return Ok(value.clone());
                 };
-                Ok(Value::String(period_label(text, &f).unwrap_or_else(|| text.to_string())))
+                Ok(Value::String(
+                    period_label(text, &f).unwrap_or_else(|| text.to_string()),
+                ))
             },
         );
         let f = Arc::clone(&format);
@@ -134,7 +136,9 @@ impl Strings {
                 let hundredths = super::int_arg(value, "area")?;
                 let number = Area(hundredths).to_display_string();
                 let number = number.trim_end_matches(|c: char| !c.is_ascii_digit());
-                Ok(Value::String(pattern(&format, "area").replace("{n}", number)))
+                Ok(Value::String(
+                    pattern(&format, "area").replace("{n}", number),
+                ))
             },
         );
     }
@@ -204,7 +208,10 @@ fn big_amount(fen: i64, lang: Lang, format: &HashMap<String, String>) -> String 
         .next()
         .unwrap_or("0");
     let number = format!("{grouped}.{fraction}");
-    format!("{sign}{}", pattern(format, "big_amount").replace("{n}", &number))
+    format!(
+        "{sign}{}",
+        pattern(format, "big_amount").replace("{n}", &number)
+    )
 }
 
 /// `{{ t.page.key | fill(year=y.year, name=compound.name) }}`: replaces `{year}`, `{name}` … in a
@@ -291,7 +298,10 @@ mod tests {
             ("period_quarter".to_string(), "Q{n} {year}".to_string()),
             ("period_month".to_string(), "{year}-{nn}".to_string()),
         ]);
-        assert_eq!(period_label("2024年第1季度", &f).as_deref(), Some("Q1 2024"));
+        assert_eq!(
+            period_label("2024年第1季度", &f).as_deref(),
+            Some("Q1 2024")
+        );
         assert_eq!(period_label("2024年3月", &f).as_deref(), Some("2024-03"));
         assert_eq!(period_label("2024-03-31", &f), None);
     }

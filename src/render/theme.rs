@@ -58,9 +58,10 @@ impl Theme {
             }
         }
         if on_disk.is_dir() {
-            theme
-                .strings
-                .extend(layers(&on_disk.join("i18n"), &format!("themes/{name}/i18n"))?);
+            theme.strings.extend(layers(
+                &on_disk.join("i18n"),
+                &format!("themes/{name}/i18n"),
+            )?);
         }
         theme.strings.extend(layers(&root.join("i18n"), "i18n")?);
         theme.templates.sort();
