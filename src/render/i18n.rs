@@ -285,7 +285,7 @@ mod tests {
         assert_eq!(big_amount(17_260_000, Lang::Zh, &f("{n}万")), "17.26万");
         assert_eq!(big_amount(17_260_000, Lang::En, &f("¥{n}k")), "¥172.6k");
         assert_eq!(
-            big_amount(123_456_789_00, Lang::En, &f("¥{n}k")),
+            big_amount(12_345_678_900, Lang::En, &f("¥{n}k")),
             "¥123,456.8k"
         );
         assert_eq!(big_amount(-17_260_000, Lang::En, &f("¥{n}k")), "-¥172.6k");
