@@ -281,7 +281,14 @@ fn an_english_portal_speaks_english_and_keeps_the_data_as_written() {
     ] {
         assert!(fees.contains(expected), "{expected}: {fees}");
     }
-    // Ledger labels are translated through the vocabulary table.
+    // Periods, provenance and ledger labels are worded in English too.
+    let fees_html = portal.read("public/xingfuli/fees.html");
+    assert!(
+        fees_html.contains("<th scope=\"row\" class=\"nowrap\">Q1 2025</th>"),
+        "{fees_html}"
+    );
+    assert!(fees_html.contains("fees.csv, lines 2–5"), "{fees_html}");
+    assert!(fees_html.contains(">Low-rise housing</th>"), "{fees_html}");
     let revenue = portal.page_text("xingfuli/revenue.html");
     assert!(revenue.contains("Parking"), "{revenue}");
     assert!(revenue.contains("Reasonable costs"), "{revenue}");

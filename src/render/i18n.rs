@@ -1,8 +1,9 @@
 //! Interface strings: the theme's `i18n/<lang>.toml` tables merged with the portal's overrides and
 //! resolved for the site language (a key missing in that language falls back to zh), and the
 //! filters whose output depends on the language: `fill` (named placeholders), `term` (data
-//! vocabulary such as revenue categories), `period`, `wan` and `area`. Rust only computes the
-//! numbers; every word and unit shown on the site comes from the strings.
+//! vocabulary such as revenue categories), `code` (language-neutral names of labels), `period`,
+//! `source_lines`, `wan` and `area`. Rust only computes the numbers; every word and unit shown on
+//! the site comes from the strings.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -124,6 +125,18 @@ impl Strings {
         );
         let f = Arc::clone(&format);
         tera.register_filter(
+            "source_lines",
+            move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
+                let Some(text) = value.as_str() else {
+                    return Ok(value.clone());
+                };
+                Ok(Value::String(
+                    source_lines(text, &f).unwrap_or_else(|| text.to_string()),
+                ))
+            },
+        );
+        let f = Arc::clone(&format);
+        tera.register_filter(
             "wan",
             move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
                 let fen = super::int_arg(value, "wan")?;
@@ -183,6 +196,20 @@ fn period_label(text: &str, format: &HashMap<String, String>) -> Option<String> 
             .replace("{year}", &period.year().to_string())
             .replace("{nn}", &format!("{number:02}"))
             .replace("{n}", &number.to_string()),
+    )
+}
+
+/// The provenance of a total as `compute::provenance` writes it (`content/x/fees.csv 第 2–4、6 行`),
+/// reworded with `[format] source_lines` and `line_separator`; `None` for any other text.
+fn source_lines(text: &str, format: &HashMap<String, String>) -> Option<String> {
+    let (file, ranges) = text.strip_suffix(" 行")?.split_once(" 第 ")?;
+    let template = format.get("source_lines")?;
+    let separator = format.get("line_separator")?;
+    let ranges: Vec<&str> = ranges.split('、').collect();
+    Some(
+        template
+            .replace("{file}", file)
+            .replace("{lines}", &ranges.join(separator)),
     )
 }
 
@@ -290,6 +317,22 @@ mod tests {
         );
         assert_eq!(big_amount(-17_260_000, Lang::En, &f("¥{n}k")), "-¥172.6k");
         assert_eq!(big_amount(99_999, Lang::En, &f("¥{n}k")), "¥999.99");
+    }
+
+    #[test]
+    fn source_lines_are_reworded() {
+        let f = HashMap::from([
+            (
+                "source_lines".to_string(),
+                "{file}, lines {lines}".to_string(),
+            ),
+            ("line_separator".to_string(), ", ".to_string()),
+        ]);
+        assert_eq!(
+            source_lines("content/x/fees.csv 第 2–4、6 行", &f).as_deref(),
+            Some("content/x/fees.csv, lines 2–4, 6")
+        );
+        assert_eq!(source_lines("content/x/fees.csv:3", &f), None);
     }
 
     #[test]
