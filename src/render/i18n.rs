@@ -95,6 +95,54 @@ impl Strings {
             .unwrap_or_default()
     }
 
+    /// The template with every plain `{{ t.section.key }}` (optionally `| safe`) replaced by the
+    /// string itself, escaped as tera would escape it, so that the common case costs nothing per
+    /// page. Anything else (placeholders, other filters, unknown keys) is left for tera.
+    pub fn inline(&self, source: &str) -> String {
+        let mut out = String::with_capacity(source.len());
+        let mut rest = source;
+        while let Some(at) = rest.find("{{ t.") {
+            out.push_str(&rest[..at]);
+            let tail = &rest[at..];
+            let Some(end) = tail.find("}}") else {
+                break;
+            };
+            let inner = tail[3..end].trim();
+            match self.plain(inner) {
+                Some(text) => out.push_str(&text),
+                None => out.push_str(&tail[..end + 2]),
+            }
+            rest = &tail[end + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The output of `t.section.key` or `t.section.key | safe`, when it is a defined string.
+    fn plain(&self, expression: &str) -> Option<String> {
+        let (path, safe) = match expression.strip_suffix("| safe") {
+            Some(path) => (path.trim_end(), true),
+            None => (expression, false),
+        };
+        let mut parts = path.strip_prefix("t.")?.split('.');
+        let (section, key) = (parts.next()?, parts.next()?);
+        let valid =
+            |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if parts.next().is_some() || !valid(section) || !valid(key) {
+            return None;
+        }
+        let text = self.table.get(section)?.get(key)?.as_str()?;
+        // Text that tera would read as a tag stays a value.
+        if ["{{", "{%", "{#"].iter().any(|d| text.contains(d)) {
+            return None;
+        }
+        Some(if safe {
+            text.to_string()
+        } else {
+            tera::escape_html(text)
+        })
+    }
+
     /// Registers the language-dependent filters on `tera`.
     pub fn register(&self, tera: &mut tera::Tera) {
         let format = Arc::new(self.section("format"));
@@ -304,6 +352,24 @@ mod tests {
             .err()
             .unwrap();
         assert!(format!("{err:?}").contains("zh.toml"));
+    }
+
+    #[test]
+    fn plain_strings_are_written_into_the_template() {
+        let strings = Strings::resolve(
+            &[layer(
+                "zh",
+                "[nav]\na = \"甲/乙\"\nb = \"{n}户\"\nc = \"{{x}}\"",
+            )],
+            Lang::Zh,
+        )
+        .unwrap();
+        assert_eq!(
+            strings.inline(
+                "<p>{{ t.nav.a }}|{{ t.nav.a | safe }}|{{ t.nav.b | fill(n=x) }}|{{ t.nav.zz }}|{{ t.nav.c }}</p>"
+            ),
+            "<p>甲&#x2F;乙|甲/乙|{{ t.nav.b | fill(n=x) }}|{{ t.nav.zz }}|{{ t.nav.c }}</p>"
+        );
     }
 
     #[test]

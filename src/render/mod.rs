@@ -165,21 +165,21 @@ impl SiteRenderer {
     pub fn new(root: &Path, config: &Config) -> Result<SiteRenderer, Fatal> {
         let theme = theme::Theme::load(root, &config.theme)?;
         let source = crate::write::manifest::source_commit(root);
+        let strings = i18n::Strings::resolve(&theme.strings, config.language)?;
+        let inlined: Vec<(&str, String)> = theme
+            .templates
+            .iter()
+            .map(|(n, s)| (n.as_str(), strings.inline(s)))
+            .collect();
         let mut tera = Tera::default();
-        tera.add_raw_templates(
-            theme
-                .templates
-                .iter()
-                .map(|(n, s)| (n.as_str(), s.as_str())),
-        )
-        .map_err(|e| template_error(&e))?;
+        tera.add_raw_templates(inlined.iter().map(|(n, s)| (*n, s.as_str())))
+            .map_err(|e| template_error(&e))?;
         tera.register_filter("yuan", filter_yuan);
         tera.register_filter("plain_yuan", filter_plain_yuan);
         tera.register_filter("pct", filter_pct);
         tera.register_filter("price", filter_price);
         tera.register_filter("thousands", filter_thousands);
         tera.register_filter("bar_width", filter_bar_width);
-        let strings = i18n::Strings::resolve(&theme.strings, config.language)?;
         strings.register(&mut tera);
         let site = SiteContext {
             title: config.title.clone(),
