@@ -79,6 +79,8 @@ pub struct Rules {
     pub plan_notice_days: i64,
     /// Minimum days a tender result is publicised.
     pub tender_publicity_days: i64,
+    /// The 公示期 of a revenue statement or a fund project's result on the notice board (days).
+    pub publicity_days: i64,
     /// Days within which a committee decision is posted.
     pub decision_posting_days: i64,
     /// The vote rule profile of votes that do not name one.
@@ -112,6 +114,7 @@ pub struct Seal {
 struct RawRules {
     plan_notice_days: Option<u32>,
     tender_publicity_days: Option<u32>,
+    publicity_days: Option<u32>,
     decision_posting_days: Option<u32>,
     max_cost_percent: Option<u32>,
     vote_profile: Option<Spanned<String>>,
@@ -185,6 +188,7 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
     let rules = Rules {
         plan_notice_days: raw.rules.plan_notice_days.map_or(7, i64::from),
         tender_publicity_days: raw.rules.tender_publicity_days.map_or(3, i64::from),
+        publicity_days: raw.rules.publicity_days.map_or(30, i64::from),
         decision_posting_days: raw.rules.decision_posting_days.map_or(3, i64::from),
         default_profile,
         max_cost_percent: raw.rules.max_cost_percent.map_or(50, i64::from),

@@ -2,7 +2,9 @@
 //! pages each compound and the portal produce. Pages link relatively (`root` is `../` repeated), so
 //! the site works from any host, any sub-path, and from a folder opened in a browser.
 
+pub mod charts;
 pub mod markdown;
+pub mod print;
 pub mod theme;
 
 use std::collections::HashMap;
@@ -267,6 +269,7 @@ impl SiteRenderer {
         };
         ctx.insert("site", &site);
         ctx.insert("compound", report);
+        ctx.insert("charts", &charts::compound_charts(report));
         let page =
             |ctx: &mut Context, path: String, template: &str, section: &str, own: &[&str]| {
                 let result = self.page(sink, &path, template, ctx, section);
@@ -357,6 +360,7 @@ impl SiteRenderer {
                 &["notice", "body_html"],
             )?;
         }
+        self.render_print(report, sink, &mut ctx)?;
         Ok(())
     }
 
