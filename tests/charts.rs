@@ -68,16 +68,26 @@ fn check_clubhouse_chart(svg: ElementRef) {
         "¥108,800.00",
         "63.04%",
     ] {
-        assert!(text.contains(expected), "chart description lacks {expected}: {text}");
+        assert!(
+            text.contains(expected),
+            "chart description lacks {expected}: {text}"
+        );
     }
     let winner: Vec<_> = svg.select(&sel("rect.bar-winner")).collect();
     assert_eq!(winner.len(), 1, "one winning bar");
     let others: Vec<_> = svg.select(&sel("rect.bar-bid")).collect();
     assert_eq!(others.len(), 3);
     let origin = num(winner[0], "x");
-    let quote = svg.select(&sel("line.ref-quote")).next().expect("reference line");
+    let quote = svg
+        .select(&sel("line.ref-quote"))
+        .next()
+        .expect("reference line");
     let quote_x = num(quote, "x1");
-    assert_eq!(num(quote, "x1"), num(quote, "x2"), "the reference line is vertical");
+    assert_eq!(
+        num(quote, "x1"),
+        num(quote, "x2"),
+        "the reference line is vertical"
+    );
     let quote_len = quote_x - origin;
     // Every bar starts at the origin and its length is proportional to its amount, on the scale
     // on which the first quote's line stands at 172,600.
@@ -111,7 +121,11 @@ fn tender_page_and_overview_chart_the_clubhouse_bids_against_the_first_quote() {
     assert_eq!(svgs.len(), 1);
     check_clubhouse_chart(svgs[0]);
     // The bid table is beside the chart.
-    assert!(page.select(&sel("figure.chart + div table")).next().is_some());
+    assert!(
+        page.select(&sel("figure.chart + div table"))
+            .next()
+            .is_some()
+    );
 
     let overview = portal.page("mingxiu/index.html");
     let svgs = charts(&overview);
@@ -143,7 +157,10 @@ fn fees_revenue_and_fund_pages_chart_their_figures_with_tables_beside() {
     assert!(svgs.len() >= 2, "by period and by category per year");
     let periods = desc(svgs[0]);
     // 2024Q2 by booking date: 54,450 + 7,200 = 61,650 gross; 46,282.50 + 6,768 = 53,050.50 net.
-    assert!(periods.contains("¥61,650.00") && periods.contains("¥53,050.50"), "{periods}");
+    assert!(
+        periods.contains("¥61,650.00") && periods.contains("¥53,050.50"),
+        "{periods}"
+    );
     // Stacked bars: net then costs, the whole bar proportional to the gross income.
     let nets: Vec<_> = svgs[0].select(&sel("rect.bar-net")).collect();
     let costs: Vec<_> = svgs[0].select(&sel("rect.bar-cost")).collect();
@@ -158,9 +175,15 @@ fn fees_revenue_and_fund_pages_chart_their_figures_with_tables_beside() {
     let svgs = charts(&fund);
     assert_eq!(svgs.len(), 1);
     let text = desc(svgs[0]);
-    assert!(text.contains("¥1,286,540.32") && text.contains("¥1,692,764.96"), "{text}");
+    assert!(
+        text.contains("¥1,286,540.32") && text.contains("¥1,692,764.96"),
+        "{text}"
+    );
     // Five withdrawals, each marked and numbered in the chart and listed beside it.
-    assert!(text.contains("支取 5 笔") && text.contains("¥92,260.00"), "{text}");
+    assert!(
+        text.contains("支取 5 笔") && text.contains("¥92,260.00"),
+        "{text}"
+    );
     assert_eq!(svgs[0].select(&sel("g.chart-marks path")).count(), 5);
     let rows = fund.select(&sel(".chart-pair table tbody tr")).count();
     assert_eq!(rows, 5);
@@ -176,7 +199,10 @@ fn charts_are_deterministic_with_fixed_precision_coordinates() {
             for attr in ["x", "y", "width", "height", "x1", "x2", "y1", "y2"] {
                 if let Some(v) = el.value().attr(attr) {
                     let frac = v.split('.').nth(1).unwrap_or("");
-                    assert!(frac.len() <= 1, "{attr}={v} is not written with fixed precision");
+                    assert!(
+                        frac.len() <= 1,
+                        "{attr}={v} is not written with fixed precision"
+                    );
                 }
             }
         }
@@ -214,7 +240,10 @@ fn print_pages_state_figures_in_words_the_publicity_period_and_sign_off() {
         "物业服务企业（盖章）",
         "业主代表复核",
     ] {
-        assert!(tender.contains(expected), "tender print lacks {expected}: {tender}");
+        assert!(
+            tender.contains(expected),
+            "tender print lacks {expected}: {tender}"
+        );
     }
     let page = portal.page("mingxiu/print/tender-clubhouse-2024.html");
     assert_eq!(page.select(&sel(".signatures .sign")).count(), 3);
@@ -232,13 +261,23 @@ fn print_pages_state_figures_in_words_the_publicity_period_and_sign_off() {
         "¥189,211.50",
         "壹拾捌万玖仟贰佰壹拾壹元伍角",
     ] {
-        assert!(year.contains(expected), "revenue print lacks {expected}: {year}");
+        assert!(
+            year.contains(expected),
+            "revenue print lacks {expected}: {year}"
+        );
     }
 
     // A fund project's result, posted from the day after completion.
     let project = print_text(portal, "mingxiu/print/project-clubhouse-repair.html");
-    for expected in ["会所修缮工程维修资金使用结果公示", "2024-06-29 至 2024-07-28", "陆万叁仟捌佰元整"] {
-        assert!(project.contains(expected), "project print lacks {expected}: {project}");
+    for expected in [
+        "会所修缮工程维修资金使用结果公示",
+        "2024-06-29 至 2024-07-28",
+        "陆万叁仟捌佰元整",
+    ] {
+        assert!(
+            project.contains(expected),
+            "project print lacks {expected}: {project}"
+        );
     }
 }
 
@@ -255,7 +294,10 @@ fn amounts(portal: &Portal, rel: &str) -> Vec<(String, String)> {
 }
 
 fn fen(yuan: &str) -> i64 {
-    let digits: String = yuan.chars().filter(|c| c.is_ascii_digit() || *c == '-').collect();
+    let digits: String = yuan
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
     digits.parse().unwrap()
 }
 
@@ -266,7 +308,9 @@ fn quarterly_statements_add_up_to_the_yearly_one() {
         let whole = amounts(portal, &format!("mingxiu/print/revenue-{year}.html"));
         for (i, (label, amount)) in whole.iter().enumerate() {
             let sum: i64 = (1..=4)
-                .map(|q| fen(&amounts(portal, &format!("mingxiu/print/revenue-{year}Q{q}.html"))[i].1))
+                .map(|q| {
+                    fen(&amounts(portal, &format!("mingxiu/print/revenue-{year}Q{q}.html"))[i].1)
+                })
                 .sum();
             assert_eq!(sum, fen(amount), "{year} {label}");
         }
@@ -298,14 +342,21 @@ fn decode_qr(svg: ElementRef) -> String {
         let (x, y) = pos.split_once(' ').unwrap();
         let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
         let w: usize = rest.split_once('v').unwrap().0.parse().unwrap();
-        assert!(rest.ends_with(&format!("v1h-{w}z")), "unexpected path piece {run}");
+        assert!(
+            rest.ends_with(&format!("v1h-{w}z")),
+            "unexpected path piece {run}"
+        );
         for dx in 0..w {
             grid[y * size + x + dx] = true;
         }
     }
     const PX: usize = 6;
     let mut img = rqrr::PreparedImage::prepare_from_greyscale(size * PX, size * PX, |x, y| {
-        if grid[(y / PX) * size + x / PX] { 0 } else { 255 }
+        if grid[(y / PX) * size + x / PX] {
+            0
+        } else {
+            255
+        }
     });
     let grids = img.detect_grids();
     assert_eq!(grids.len(), 1, "one QR code found");
@@ -324,7 +375,10 @@ fn every_qr_code_decodes_to_the_online_page_it_prints() {
         }
         let rel = format!("mingxiu/print/{name}");
         let page = portal.page(&rel);
-        let svg = page.select(&sel("svg.qr")).next().unwrap_or_else(|| panic!("{rel}: no QR"));
+        let svg = page
+            .select(&sel("svg.qr"))
+            .next()
+            .unwrap_or_else(|| panic!("{rel}: no QR"));
         let url = decode_qr(svg);
         // The address printed under the code is the one encoded.
         let shown = text_of(page.select(&sel(".sheet-foot .url")).next().unwrap());
@@ -343,7 +397,10 @@ fn every_qr_code_decodes_to_the_online_page_it_prints() {
         let (file, fragment) = target.split_once('#').unwrap_or((target, ""));
         let html = portal.read(&format!("public/{file}"));
         if !fragment.is_empty() {
-            assert!(html.contains(&format!("id=\"{fragment}\"")), "{file} has no #{fragment}");
+            assert!(
+                html.contains(&format!("id=\"{fragment}\"")),
+                "{file} has no #{fragment}"
+            );
         }
         // And that page links to this print page.
         assert!(
@@ -363,9 +420,16 @@ fn every_qr_code_decodes_to_the_online_page_it_prints() {
     // The print index lists every print page.
     let index = portal.read("public/mingxiu/print/index.html");
     for name in &seen {
-        assert!(index.contains(&format!("href=\"{name}\"")), "index lacks {name}");
+        assert!(
+            index.contains(&format!("href=\"{name}\"")),
+            "index lacks {name}"
+        );
     }
-    assert!(portal.read("public/mingxiu/index.html").contains("print/index.html"));
+    assert!(
+        portal
+            .read("public/mingxiu/index.html")
+            .contains("print/index.html")
+    );
 }
 
 #[test]
@@ -380,7 +444,9 @@ fn without_an_absolute_base_url_print_pages_say_so_instead_of_a_qr_code() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = portal.page("mingxiu/print/tender-clubhouse-2024.html");
     assert!(page.select(&sel("svg.qr")).next().is_none());
-    assert!(portal
-        .page_text("mingxiu/print/tender-clubhouse-2024.html")
-        .contains("网站地址未配置"));
+    assert!(
+        portal
+            .page_text("mingxiu/print/tender-clubhouse-2024.html")
+            .contains("网站地址未配置")
+    );
 }

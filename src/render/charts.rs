@@ -40,7 +40,13 @@ fn scale(value: i64, max: i64, len: i64) -> i64 {
 /// others about 0.6 em.
 fn text_width(text: &str, size: i64) -> i64 {
     text.chars()
-        .map(|ch| if (ch as u32) >= 0x2E80 { size * U } else { size * 6 })
+        .map(|ch| {
+            if (ch as u32) >= 0x2E80 {
+                size * U
+            } else {
+                size * 6
+            }
+        })
         .sum()
 }
 
@@ -378,7 +384,9 @@ pub fn tender_chart(t: &TenderView, id: &str) -> Option<BarChart> {
     }
     let span = t.saving.as_ref().and_then(|s| {
         (s.amount > Money::ZERO).then(|| {
-            let pct = s.bp.map(|bp| format!("（{}）", format_bp(bp))).unwrap_or_default();
+            let pct =
+                s.bp.map(|bp| format!("（{}）", format_bp(bp)))
+                    .unwrap_or_default();
             (
                 s.final_price.0,
                 s.reference.0,
@@ -416,7 +424,8 @@ pub fn tender_chart(t: &TenderView, id: &str) -> Option<BarChart> {
             "。最终价格 {}，比参照价节省 {}{}",
             s.final_price.to_yuan_string(),
             s.amount.to_yuan_string(),
-            s.bp.map(|bp| format!("（{}）", format_bp(bp))).unwrap_or_default()
+            s.bp.map(|bp| format!("（{}）", format_bp(bp)))
+                .unwrap_or_default()
         ));
     }
     desc.push('。');
@@ -457,7 +466,11 @@ fn revenue_bars(
         .into_iter()
         .map(|(label, gross, costs, net)| BarSpec {
             label,
-            value_label: format!("收入 {} · 净 {}", gross.to_yuan_string(), net.to_yuan_string()),
+            value_label: format!(
+                "收入 {} · 净 {}",
+                gross.to_yuan_string(),
+                net.to_yuan_string()
+            ),
             segments: vec![(net.0, "net"), (costs.0, "cost")],
             emphasis: false,
         })
@@ -532,7 +545,12 @@ fn marker(style: usize, x: i64, y: i64) -> String {
             p(3 * U, 3 * U),
             p(-3 * U, 3 * U)
         ),
-        2 => format!("M{}L{}L{}Z", p(0, -4 * U), p(4 * U, 3 * U), p(-4 * U, 3 * U)),
+        2 => format!(
+            "M{}L{}L{}Z",
+            p(0, -4 * U),
+            p(4 * U, 3 * U),
+            p(-4 * U, 3 * U)
+        ),
         _ => format!(
             "M{}L{}M{}L{}",
             p(-3 * U, -3 * U),
@@ -681,7 +699,12 @@ pub fn fees_chart(report: &CompoundReport) -> Option<(LineChart, RateTable)> {
         let mut marks = String::new();
         for (k, (mid, bp, _)) in pts.iter().enumerate() {
             let (x, y) = (x_at(*mid), y_at(*bp));
-            d.push_str(&format!("{}{} {}", if k == 0 { "M" } else { "L" }, c(x), c(y)));
+            d.push_str(&format!(
+                "{}{} {}",
+                if k == 0 { "M" } else { "L" },
+                c(x),
+                c(y)
+            ));
             marks.push_str(&marker(i, x, y));
         }
         let (last_mid, last_bp, _) = pts[pts.len() - 1];
@@ -787,7 +810,12 @@ fn year_ticks(first: i64, end: i64, x_at: &dyn Fn(i64) -> i64, bottom: i64) -> V
         let (x1, x2) = (x_at(from - first), x_at(to - first));
         ticks.push(Tick {
             line: line(x1, PLOT_TOP, x1, bottom + 4 * U),
-            label: text((x1 + x2) / 2, bottom + 15 * U, format!("{year}年"), "middle"),
+            label: text(
+                (x1 + x2) / 2,
+                bottom + 15 * U,
+                format!("{year}年"),
+                "middle",
+            ),
         });
         year += 1;
     }
@@ -858,7 +886,11 @@ pub fn fund_chart(report: &CompoundReport) -> Option<(LineChart, Vec<Withdrawal>
             let before = prev_balance.unwrap_or(r.balance.0 + r.amount.0);
             let yb = y_at(before);
             let number = withdrawals.len() + 1;
-            stagger = if x - last_mark_x < 10 * U { stagger + 1 } else { 0 };
+            stagger = if x - last_mark_x < 10 * U {
+                stagger + 1
+            } else {
+                0
+            };
             last_mark_x = x;
             let ly = (yb - 10 * U - stagger * 11 * U).max(9 * U);
             marks.push(Mark {
@@ -1030,7 +1062,9 @@ pub fn compound_charts(report: &CompoundReport) -> CompoundCharts {
     let tenders = report
         .tenders
         .iter()
-        .filter_map(|t| tender_chart(t, &format!("chart-tender-{}", t.id)).map(|c| (t.id.clone(), c)))
+        .filter_map(|t| {
+            tender_chart(t, &format!("chart-tender-{}", t.id)).map(|c| (t.id.clone(), c))
+        })
         .collect();
     let (fees, fees_table) = match fees_chart(report) {
         Some((chart, table)) => (Some(chart), Some(table)),
@@ -1060,18 +1094,18 @@ mod tests {
 
     #[test]
     fn scale_rounds_half_up_in_integers() {
-        assert_eq!(scale(63_800_00, 200_000_00, 3520), 1123);
+        assert_eq!(scale(6_380_000, 20_000_000, 3520), 1123);
         assert_eq!(scale(1, 2, 1), 1);
         assert_eq!(scale(5, 0, 100), 0);
     }
 
     #[test]
     fn nice_steps() {
-        assert_eq!(nice_step(172_600_00, 4), 50_000_00);
+        assert_eq!(nice_step(17_260_000, 4), 5_000_000);
         assert_eq!(nice_step(10, 4), 5);
-        assert_eq!(money_tick(50_000_00), "5万");
-        assert_eq!(money_tick(125_000_00), "12.5万");
-        assert_eq!(money_tick(800_00), "¥800");
+        assert_eq!(money_tick(5_000_000), "5万");
+        assert_eq!(money_tick(12_500_000), "12.5万");
+        assert_eq!(money_tick(80_000), "¥800");
     }
 
     #[test]

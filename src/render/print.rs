@@ -6,7 +6,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::{SiteRenderer, Sink};
+use super::{Sink, SiteRenderer};
 use crate::compute::CompoundReport;
 use crate::compute::disclosure::Disclosure;
 use crate::error::Fatal;
@@ -121,15 +121,19 @@ impl SiteRenderer {
             }
             let path = format!("{slug}/print/{}.html", d.id);
             let result = self.page(sink, &path, "print.html", ctx, "print");
-            for key in ["disclosure", "qr", "online_url", "project", "tender", "period"] {
+            for key in [
+                "disclosure",
+                "qr",
+                "online_url",
+                "project",
+                "tender",
+                "period",
+            ] {
                 ctx.remove(key);
             }
             result?;
         }
-        let entries: Vec<PrintEntry> = items
-            .iter()
-            .map(|d| PrintEntry { disclosure: d })
-            .collect();
+        let entries: Vec<PrintEntry> = items.iter().map(|d| PrintEntry { disclosure: d }).collect();
         ctx.insert("print_items", &entries);
         let result = self.page(
             sink,
@@ -160,7 +164,7 @@ mod tests {
     fn qr_path_covers_the_finder_patterns() {
         let q = qr("https://example.org/").unwrap();
         let modules = q.size - 2 * QUIET_ZONE;
-        assert!(modules >= 21 && (modules - 17) % 4 == 0, "{modules}");
+        assert!(modules >= 21 && (modules - 17).is_multiple_of(4), "{modules}");
         // The top-left finder pattern starts with a run of 7 dark modules inside the quiet zone.
         assert!(q.d.starts_with("M4 4h7v1h-7z"), "{}", q.d);
     }
