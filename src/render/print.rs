@@ -164,7 +164,10 @@ mod tests {
     fn qr_path_covers_the_finder_patterns() {
         let q = qr("https://example.org/").unwrap();
         let modules = q.size - 2 * QUIET_ZONE;
-        assert!(modules >= 21 && (modules - 17).is_multiple_of(4), "{modules}");
+        assert!(
+            modules >= 21 && (modules - 17).is_multiple_of(4),
+            "{modules}"
+        );
         // The top-left finder pattern starts with a run of 7 dark modules inside the quiet zone.
         assert!(q.d.starts_with("M4 4h7v1h-7z"), "{}", q.d);
     }
