@@ -275,10 +275,10 @@ fn bar_chart(
         }
         let end = x(at);
         let value_w = text_width(&b.value_label, 12);
-        let value = if end + 4 * U + value_w <= WIDTH * U {
+        let value = if end + 4 * U + value_w <= (WIDTH - 2) * U {
             text(end + 4 * U, bar_y + 11 * U, b.value_label.clone(), "start")
         } else {
-            text(WIDTH * U, label_y, b.value_label.clone(), "end")
+            text((WIDTH - 2) * U, label_y, b.value_label.clone(), "end")
         };
         rows.push(BarRow {
             label: text(BAR_LEFT, label_y, b.label.clone(), "start"),
@@ -808,14 +808,14 @@ fn year_ticks(first: i64, end: i64, x_at: &dyn Fn(i64) -> i64, bottom: i64) -> V
         let from = (year * 12).max(first);
         let to = ((year + 1) * 12).min(end);
         let (x1, x2) = (x_at(from - first), x_at(to - first));
+        // A year too short on the axis to hold its label keeps only its separator.
+        let mut label = format!("{year}年");
+        if text_width(&label, 11) > x2 - x1 {
+            label.clear();
+        }
         ticks.push(Tick {
             line: line(x1, PLOT_TOP, x1, bottom + 4 * U),
-            label: text(
-                (x1 + x2) / 2,
-                bottom + 15 * U,
-                format!("{year}年"),
-                "middle",
-            ),
+            label: text((x1 + x2) / 2, bottom + 15 * U, label, "middle"),
         });
         year += 1;
     }
