@@ -450,3 +450,77 @@ fn without_an_absolute_base_url_print_pages_say_so_instead_of_a_qr_code() {
             .contains("网站地址未配置")
     );
 }
+
+/// Debian's chromium, which CI installs (`.ci/setup-tools`); the test fails without it.
+fn chromium() -> std::path::PathBuf {
+    for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
+        let path = std::path::PathBuf::from(candidate);
+        if path.is_file() {
+            return path;
+        }
+    }
+    panic!("chromium is not installed: run .ci/setup-tools (apt-get install chromium)");
+}
+
+/// The number of pages of a PDF and the size of its first page, in points.
+fn pdf_pages(pdf: &[u8]) -> (usize, String) {
+    let text = String::from_utf8_lossy(pdf);
+    let pages = text
+        .match_indices("/Type /Page")
+        .filter(|(i, _)| !text[i + "/Type /Page".len()..].starts_with('s'))
+        .count();
+    let media = text
+        .split("/MediaBox [")
+        .nth(1)
+        .and_then(|s| s.split(']').next())
+        .unwrap_or("")
+        .to_string();
+    (pages, media)
+}
+
+#[test]
+fn print_pages_fit_one_a4_sheet_in_a_real_browser() {
+    let portal = &demo();
+    let browser = chromium();
+    for page in [
+        "mingxiu/print/revenue-2025.html",
+        "mingxiu/print/tender-clubhouse-2024.html",
+        "mingxiu/print/project-clubhouse-repair.html",
+        "tianyuan/print/project-fire-alarm-2024.html",
+    ] {
+        let pdf = portal.path("sheet.pdf");
+        let _ = std::fs::remove_file(&pdf);
+        let status = std::process::Command::new(&browser)
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                &format!(
+                    "--user-data-dir={}",
+                    portal.path("chromium-profile").display()
+                ),
+                &format!("--print-to-pdf={}", pdf.display()),
+                &format!(
+                    "file://{}",
+                    portal.path(&format!("public/{page}")).display()
+                ),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "chromium failed on {page}");
+        let (pages, media) = pdf_pages(&std::fs::read(&pdf).unwrap());
+        assert_eq!(pages, 1, "{page} does not fit one sheet");
+        // A4 is 595 × 842 points.
+        let dims: Vec<f64> = media
+            .split_whitespace()
+            .map(|n| n.parse().unwrap())
+            .collect();
+        assert!(
+            (dims[2] - 595.0).abs() < 1.0 && (dims[3] - 842.0).abs() < 1.0,
+            "{page}: page size {media}"
+        );
+    }
+}

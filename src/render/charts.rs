@@ -635,6 +635,7 @@ pub fn fees_chart(report: &CompoundReport) -> Option<(LineChart, RateTable)> {
     }
     let mut points: Vec<Vec<(i64, i64, String)>> = vec![Vec::new(); series_names.len()];
     let mut min_bp = 10_000;
+    let mut max_bp = 10_000;
     for ((ym, n), (label, rates)) in &periods {
         let start = month_index(ym) - first;
         let months: i64 = n.parse().unwrap_or(1);
@@ -653,20 +654,29 @@ pub fn fees_chart(report: &CompoundReport) -> Option<(LineChart, RateTable)> {
                 }
                 if let Some(bp) = crate::ledger::amount::ratio_bp(received, receivable) {
                     min_bp = min_bp.min(bp);
+                    max_bp = max_bp.max(bp);
                     points[i].push((mid, bp, label.clone()));
                 }
             }
         }
     }
-    // The y axis: from a round floor below the lowest rate to 100%.
+    // The y axis: from a round floor below the lowest rate to 100% (or a round ceiling above a
+    // rate over 100%, e.g. from prepayments; beyond 300% points stay at the top).
+    let top = if max_bp > 10_000 {
+        ((max_bp + 999) / 1_000 * 1_000).min(30_000)
+    } else {
+        10_000
+    };
     let floor = if min_bp < 5_000 {
         0
     } else {
         (min_bp / 1_000) * 1_000 - if min_bp % 1_000 < 200 { 500 } else { 0 }
     };
     let floor = floor.max(0);
-    let range = 10_000 - floor;
-    let step = if range <= 1_000 {
+    let range = top - floor;
+    let step = if range <= 500 {
+        100
+    } else if range <= 1_000 {
         200
     } else if range <= 2_500 {
         500
@@ -679,7 +689,7 @@ pub fn fees_chart(report: &CompoundReport) -> Option<(LineChart, RateTable)> {
     let y_at = |bp: i64| bottom - scale((bp - floor).clamp(0, range), range, PLOT_H);
     let mut y_ticks = Vec::new();
     let mut v = floor;
-    while v <= 10_000 {
+    while v <= top {
         let y = y_at(v);
         y_ticks.push(Tick {
             line: line(LINE_LEFT, y, right, y),
