@@ -524,3 +524,55 @@ fn print_pages_fit_one_a4_sheet_in_a_real_browser() {
         );
     }
 }
+
+#[test]
+fn odd_books_chart_without_panicking() {
+    let portal = Portal::copy_of("examples/starter");
+    let dir = "content/xingfuli";
+    // A period collected above 100% (prepayments) and one with nothing receivable.
+    let fees = portal.read(&format!("{dir}/fees.csv"));
+    portal.write(
+        &format!("{dir}/fees.csv"),
+        &format!(
+            "{fees}2026Q1,多层住宅,320,320,\"107,136.00\",\"150,000.00\",0,预收\n2026Q2,多层住宅,0,0,0,0,0,\n"
+        ),
+    );
+    // Over-collection is an error unless the portal downgrades it.
+    let config = portal.read("config.toml");
+    portal.write(
+        "config.toml",
+        &format!("{config}\n[diagnostics]\nfees-received-exceeds-receivable = \"warning\"\n"),
+    );
+    // A tender without a first quote or budget, whose winner is not the cheapest.
+    portal.edit(
+        &format!("{dir}/tenders/roof-2025.toml"),
+        "first_quote = \"46,800.00\"\n",
+        "",
+    );
+    portal.edit(
+        &format!("{dir}/tenders/roof-2025.toml"),
+        "budget = \"42,000.00\"\n",
+        "",
+    );
+    let run = portal.build();
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for page in [
+        "xingfuli/fees.html",
+        "xingfuli/revenue.html",
+        "xingfuli/tenders/roof-2025.html",
+    ] {
+        let html = portal.page(page);
+        assert!(!charts(&html).is_empty(), "{page} has no chart");
+    }
+    // The axis reaches above 100% for the prepaid quarter (150,000 / 107,136 = 140.01%).
+    let fees = portal.read("public/xingfuli/fees.html");
+    assert!(
+        fees.contains("140.01%") && fees.contains(">150%<"),
+        "fees axis"
+    );
+    // Without a first quote there is no reference line and no saving span.
+    let tender = portal.page("xingfuli/tenders/roof-2025.html");
+    assert!(tender.select(&sel("line.ref-quote")).next().is_none());
+    assert!(tender.select(&sel("g.chart-span")).next().is_none());
+}
