@@ -576,3 +576,27 @@ fn odd_books_chart_without_panicking() {
     assert!(tender.select(&sel("line.ref-quote")).next().is_none());
     assert!(tender.select(&sel("g.chart-span")).next().is_none());
 }
+
+#[test]
+fn print_edition_can_be_turned_off() {
+    let portal = Portal::copy_of(".");
+    let config = portal.read("config.toml");
+    portal.write("config.toml", &format!("print_edition = false\n{config}"));
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!portal.path("public/mingxiu/print").exists());
+    for page in [
+        "mingxiu/index.html",
+        "mingxiu/revenue.html",
+        "mingxiu/tenders/clubhouse-2024.html",
+        "mingxiu/projects/clubhouse-repair.html",
+    ] {
+        let html = portal.read(&format!("public/{page}"));
+        assert!(
+            !html.contains("print/"),
+            "{page} links to the print edition"
+        );
+    }
+    // The charts stay.
+    assert!(!charts(&portal.page("mingxiu/revenue.html")).is_empty());
+}

@@ -31,6 +31,8 @@ use super::{AllocationTotal, CategoryTotal, ProjectView, TenderView};
 /// Everything the print edition and the revenue-by-period chart need of a compound.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Disclosures {
+    /// Whether the print edition is built (config `print_edition`, default true).
+    pub enabled: bool,
     /// Revenue totals per statement period, oldest first: the sub-year periods of the cadence
     /// (`kind` "quarter" or "half"), then the years (`kind` "year").
     pub revenue_periods: Vec<RevenuePeriod>,
@@ -192,6 +194,7 @@ fn revenue_periods(books: &CompoundBooks, rules: &Rules) -> Vec<RevenuePeriod> {
         .into_iter()
         .map(|(p, t)| {
             let ended = rules.today.is_none_or(|today| p.end() < today);
+            let printed = ended && rules.print_edition;
             RevenuePeriod {
                 key: p.key(),
                 label: p.label(),
@@ -209,7 +212,7 @@ fn revenue_periods(books: &CompoundBooks, rules: &Rules) -> Vec<RevenuePeriod> {
                     .map(|(allocation, net)| AllocationTotal { allocation, net })
                     .collect(),
                 ended,
-                print: ended.then(|| format!("revenue-{}", p.key())),
+                print: printed.then(|| format!("revenue-{}", p.key())),
             }
         })
         .collect();
@@ -387,6 +390,13 @@ pub fn build(
     tenders: &[TenderView],
 ) -> Disclosures {
     let revenue_periods = revenue_periods(books, rules);
+    if !rules.print_edition {
+        return Disclosures {
+            enabled: false,
+            revenue_periods,
+            items: Vec::new(),
+        };
+    }
     let mut items: Vec<Disclosure> = revenue_periods
         .iter()
         .filter_map(|p| revenue_disclosure(p, rules))
@@ -394,6 +404,7 @@ pub fn build(
     items.extend(projects.iter().map(|p| project_disclosure(p, books, rules)));
     items.extend(tenders.iter().filter_map(|t| tender_disclosure(t, rules)));
     Disclosures {
+        enabled: true,
         revenue_periods,
         items,
     }
