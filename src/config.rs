@@ -20,6 +20,7 @@ struct RawConfig {
     output_dir: Option<String>,
     description: Option<String>,
     ledger_history: Option<bool>,
+    print_edition: Option<bool>,
     today: Option<crate::parse::toml_doc::RawValue>,
     #[serde(default)]
     cadence: RawCadence,
@@ -79,6 +80,10 @@ pub struct Rules {
     pub plan_notice_days: i64,
     /// Minimum days a tender result is publicised.
     pub tender_publicity_days: i64,
+    /// The 公示期 of a revenue statement or a fund project's result on the notice board (days).
+    pub publicity_days: i64,
+    /// Whether the 公示栏 print edition (A4 pages with QR codes) is built (config `print_edition`).
+    pub print_edition: bool,
     /// Days within which a committee decision is posted.
     pub decision_posting_days: i64,
     /// The vote rule profile of votes that do not name one.
@@ -112,6 +117,7 @@ pub struct Seal {
 struct RawRules {
     plan_notice_days: Option<u32>,
     tender_publicity_days: Option<u32>,
+    publicity_days: Option<u32>,
     decision_posting_days: Option<u32>,
     max_cost_percent: Option<u32>,
     vote_profile: Option<Spanned<String>>,
@@ -185,6 +191,8 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
     let rules = Rules {
         plan_notice_days: raw.rules.plan_notice_days.map_or(7, i64::from),
         tender_publicity_days: raw.rules.tender_publicity_days.map_or(3, i64::from),
+        publicity_days: raw.rules.publicity_days.map_or(30, i64::from),
+        print_edition: raw.print_edition.unwrap_or(true),
         decision_posting_days: raw.rules.decision_posting_days.map_or(3, i64::from),
         default_profile,
         max_cost_percent: raw.rules.max_cost_percent.map_or(50, i64::from),

@@ -4,6 +4,7 @@
 //! rounded half up. The result is plain data for the templates (`CompoundReport`) and a small
 //! summary for the portal's front page (`CompoundSummary`).
 
+pub mod disclosure;
 pub mod fund;
 pub mod provenance;
 pub mod share_calc;
@@ -60,6 +61,8 @@ pub struct CompoundReport {
     /// Newest first.
     pub notices: Vec<NoticeView>,
     pub headline: Headline,
+    /// What the compound posts on its notice board (the print edition).
+    pub disclosures: disclosure::Disclosures,
     /// Warnings about this compound's books, shown on its pages (filled in by the pipeline).
     pub findings: Vec<crate::diag::render::SiteFinding>,
     /// Each ledger's revision history from git (filled in by the pipeline when building).
@@ -862,6 +865,7 @@ pub fn report(books: &CompoundBooks, rules: &crate::config::Rules) -> CompoundRe
                 first_quote_by: t.first_quote_by.clone(),
             }),
     };
+    let disclosures = disclosure::build(books, rules, &projects, &tenders);
     let info = &books.info;
     CompoundReport {
         slug: books.slug.clone(),
@@ -887,6 +891,7 @@ pub fn report(books: &CompoundBooks, rules: &crate::config::Rules) -> CompoundRe
         tenders,
         notices,
         headline,
+        disclosures,
         findings: Vec::new(),
         history: Histories::default(),
         ledger_commit: None,

@@ -2,8 +2,10 @@
 //! pages each compound and the portal produce. Pages link relatively (`root` is `../` repeated), so
 //! the site works from any host, any sub-path, and from a folder opened in a browser.
 
+pub mod charts;
 pub mod i18n;
 pub mod markdown;
+pub mod print;
 pub mod search;
 pub mod theme;
 
@@ -330,7 +332,8 @@ impl SiteRenderer {
         sink: &dyn Sink,
     ) -> Result<(), Fatal> {
         let indexer = search::Indexer::new(sink);
-        self.render_compound_pages(report, prepared, &indexer)?;
+        // The print edition repeats the online pages for the notice board: not indexed.
+        self.render_compound_pages(report, prepared, &indexer, sink)?;
         indexer.finish(&report.slug, self)
     }
 
@@ -339,6 +342,7 @@ impl SiteRenderer {
         report: &CompoundReport,
         prepared: PreparedCompound,
         sink: &dyn Sink,
+        print_sink: &dyn Sink,
     ) -> Result<(), Fatal> {
         let slug = &report.slug;
         // A compound's pages name the version of its own ledgers, not the portal's newest commit.
@@ -350,6 +354,7 @@ impl SiteRenderer {
         let mut ctx = Context::new();
         ctx.insert("site", &site);
         ctx.insert("t", &self.strings);
+        ctx.insert("charts", &charts::compound_charts(report));
         let mut base = Context::from_value(serde_json::json!({ "compound": prepared.value }))
             .map_err(|e| template_error(&e))?;
         base.extend(ctx);
@@ -444,6 +449,7 @@ impl SiteRenderer {
                 &["notice", "body_html"],
             )?;
         }
+        self.render_print(report, print_sink, &mut ctx)?;
         Ok(())
     }
 

@@ -1,0 +1,174 @@
+//! The 公示栏 print edition: one A4 page per disclosure of a compound (`<slug>/print/<id>.html`)
+//! and an index of them (`<slug>/print/index.html`). Each page carries a QR code linking to the
+//! online page at its absolute address (`base_url`); the code's module matrix comes from the
+//! `qrcode` crate and is handed to the template as SVG path data only.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::{Sink, SiteRenderer};
+use crate::compute::CompoundReport;
+use crate::compute::disclosure::Disclosure;
+use crate::error::Fatal;
+
+/// Modules of light margin around the code, as the QR standard asks.
+pub const QUIET_ZONE: usize = 4;
+
+/// A QR code as SVG path data: one `M x y h w v 1 h -w z` rectangle per run of dark modules in a
+/// row, on a grid of `size` × `size` modules (quiet zone included).
+#[derive(Debug, Clone, Serialize)]
+pub struct QrView {
+    pub size: usize,
+    pub d: String,
+    pub url: String,
+}
+
+/// The QR code of `text`, or `None` if it is too long to encode.
+pub fn qr(text: &str) -> Option<QrView> {
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).ok()?;
+    let width = code.width();
+    let colors = code.to_colors();
+    let mut d = String::new();
+    for y in 0..width {
+        let mut x = 0;
+        while x < width {
+            if colors[y * width + x] == qrcode::Color::Dark {
+                let start = x;
+                while x < width && colors[y * width + x] == qrcode::Color::Dark {
+                    x += 1;
+                }
+                let run = x - start;
+                d.push_str(&format!(
+                    "M{} {}h{}v1h-{}z",
+                    start + QUIET_ZONE,
+                    y + QUIET_ZONE,
+                    run,
+                    run
+                ));
+            } else {
+                x += 1;
+            }
+        }
+    }
+    Some(QrView {
+        size: width + 2 * QUIET_ZONE,
+        d,
+        url: text.to_string(),
+    })
+}
+
+/// Percent-encodes a relative path for a URL (keeps `/`, `#` and unreserved characters).
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b'#' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// The absolute address of a page, when `base_url` is absolute (http or https).
+pub fn absolute_url(base_url: &str, path: &str) -> Option<String> {
+    (base_url.starts_with("https://") || base_url.starts_with("http://"))
+        .then(|| format!("{base_url}{}", encode_path(path)))
+}
+
+#[derive(Serialize)]
+struct PrintEntry<'a> {
+    disclosure: &'a Disclosure,
+}
+
+impl SiteRenderer {
+    /// The print pages of one compound and their index. `ctx` already holds `site` and
+    /// `compound`; what is added here is removed again.
+    pub(super) fn render_print(
+        &self,
+        report: &CompoundReport,
+        sink: &dyn Sink,
+        ctx: &mut Context,
+    ) -> Result<(), Fatal> {
+        let items = &report.disclosures.items;
+        if items.is_empty() {
+            return Ok(());
+        }
+        let slug = &report.slug;
+        for d in items {
+            let url = absolute_url(&self.site.base_url, &format!("{slug}/{}", d.online));
+            ctx.insert("disclosure", d);
+            ctx.insert("qr", &url.as_deref().and_then(qr));
+            ctx.insert("online_url", &url);
+            match d.kind {
+                "project" => {
+                    let p = report.projects.iter().find(|p| p.id == d.subject);
+                    ctx.insert("project", &p);
+                }
+                "tender" => {
+                    let t = report.tenders.iter().find(|t| t.id == d.subject);
+                    ctx.insert("tender", &t);
+                }
+                _ => {
+                    let p = report
+                        .disclosures
+                        .revenue_periods
+                        .iter()
+                        .find(|p| p.key == d.subject);
+                    ctx.insert("period", &p);
+                }
+            }
+            let path = format!("{slug}/print/{}.html", d.id);
+            let result = self.page(sink, &path, "print.html", ctx, "print");
+            for key in [
+                "disclosure",
+                "qr",
+                "online_url",
+                "project",
+                "tender",
+                "period",
+            ] {
+                ctx.remove(key);
+            }
+            result?;
+        }
+        let entries: Vec<PrintEntry> = items.iter().map(|d| PrintEntry { disclosure: d }).collect();
+        ctx.insert("print_items", &entries);
+        let result = self.page(
+            sink,
+            &format!("{slug}/print/index.html"),
+            "print_index.html",
+            ctx,
+            "print",
+        );
+        ctx.remove("print_items");
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_absolute_and_encoded() {
+        assert_eq!(
+            absolute_url("https://example.org/sanwu/", "明秀/tenders/a b.html").as_deref(),
+            Some("https://example.org/sanwu/%E6%98%8E%E7%A7%80/tenders/a%20b.html")
+        );
+        assert_eq!(absolute_url("/", "x.html"), None);
+    }
+
+    #[test]
+    fn qr_path_covers_the_finder_patterns() {
+        let q = qr("https://example.org/").unwrap();
+        let modules = q.size - 2 * QUIET_ZONE;
+        assert!(
+            modules >= 21 && (modules - 17).is_multiple_of(4),
+            "{modules}"
+        );
+        // The top-left finder pattern starts with a run of 7 dark modules inside the quiet zone.
+        assert!(q.d.starts_with("M4 4h7v1h-7z"), "{}", q.d);
+    }
+}
