@@ -153,7 +153,10 @@ def add_keys(lang, keys):
             end += 1
         while end > start + 1 and not lines[end - 1].strip():
             end -= 1
-        if any(l.startswith(key + " = ") for l in lines[start + 1:end]):
+        same = [l for l in lines[start + 1:end] if l.startswith(key + " = ")]
+        if same == [entry]:
+            continue  # an existing string used again
+        if same:
             sys.exit(f"{path}: [{section}] already has {key}")
         lines.insert(end, entry)
     open(path, "w", encoding="utf-8").write("\n".join(lines) + "\n")
