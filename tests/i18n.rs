@@ -293,6 +293,34 @@ fn an_english_portal_speaks_english_and_keeps_the_data_as_written() {
     assert!(revenue.contains("Parking"), "{revenue}");
     assert!(revenue.contains("Reasonable costs"), "{revenue}");
 
+    // Charts (titles, descriptions, ticks, legends) and the print edition are worded in English
+    // too, so the check below covers them.
+    let fees_chart = portal.read("public/xingfuli/fees.html");
+    assert!(
+        fees_chart.contains(">Fee collection rate over time, by building type</title>"),
+        "{fees_chart}"
+    );
+    let fund_chart = portal.read("public/xingfuli/fund.html");
+    assert!(fund_chart.contains("class=\"chart-svg\""), "{fund_chart}");
+    assert!(fund_chart.contains(">¥380k</text>"), "{fund_chart}");
+    let print = portal.read("public/xingfuli/print/revenue-2025Q1.html");
+    assert!(print.contains("<html lang=\"en\">"), "{print}");
+    assert!(
+        print.contains("<h1>Public revenue statement, Q1 2025</h1>"),
+        "{print}"
+    );
+    assert!(
+        print.contains("<th scope=\"row\">Total income</th>"),
+        "{print}"
+    );
+    // Amounts in words (大写) are a Chinese convention, left out in English.
+    assert!(!print.contains("class=\"upper\""), "{print}");
+    let print_index = portal.page_text("xingfuli/print/index.html");
+    assert!(
+        print_index.contains("Tender result: 3号楼屋面防水维修工程比选"),
+        "{print_index}"
+    );
+
     // Every Han character left on any page is the portal's own data, as written in its files.
     let input = input_text(&portal);
     let mut foreign = BTreeSet::new();

@@ -65,20 +65,44 @@ pub struct RevenuePeriod {
 /// A figure in both forms, as payment documents write it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AmountLine {
-    pub label: String,
+    /// What the figure is, as the key of its label in the theme's `[disclosure]` strings
+    /// (`amount_<key>`): gross, costs, net, budget, contract, settled, from_fund, other,
+    /// apportioned, first_quote, budget_cap, winning, saved.
+    pub key: &'static str,
+    /// The funding source, for `other`.
+    pub detail: Option<String>,
     pub amount: Money,
     /// 大写: 陆万叁仟捌佰元整.
     pub uppercase: String,
 }
 
 impl AmountLine {
-    fn new(label: impl Into<String>, amount: Money) -> AmountLine {
+    fn new(key: &'static str, amount: Money) -> AmountLine {
         AmountLine {
-            label: label.into(),
+            key,
+            detail: None,
             amount,
             uppercase: to_chinese_uppercase(amount),
         }
     }
+}
+
+/// What a disclosure covers, as the key of its wording in `[disclosure]` (`when_<kind>`) and the
+/// dates it names: `period` (a, b: first and last day), `works` (start, completion),
+/// `completed`, `vote_ended`, `opened_awarded`, `awarded`.
+#[derive(Debug, Clone, Serialize)]
+pub struct When {
+    pub kind: &'static str,
+    pub a: String,
+    pub b: String,
+}
+
+fn when(kind: &'static str, a: &str, b: &str) -> Option<When> {
+    Some(When {
+        kind,
+        a: a.to_string(),
+        b: b.to_string(),
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,8 +110,9 @@ pub struct Publicity {
     pub start: String,
     pub end: String,
     pub days: i64,
-    /// How the dates were derived, shown in small print.
-    pub rule: String,
+    /// How the dates were derived, shown in small print: the key of its wording in
+    /// `[disclosure]` (`rule_<key>`).
+    pub rule: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,9 +123,10 @@ pub struct Disclosure {
     pub kind: &'static str,
     /// The period key, project id or tender id the disclosure is about.
     pub subject: String,
-    pub title: String,
-    /// What the disclosure covers: a period label, or the project's/tender's dates.
-    pub period: String,
+    /// The period label (2024年第1季度), project title or tender title the title names.
+    pub subject_label: String,
+    /// What the disclosure covers: a period, or the project's/tender's dates.
+    pub when: Option<When>,
     pub publicity: Option<Publicity>,
     pub amounts: Vec<AmountLine>,
     /// The online page it prints, relative to the compound's folder (with a fragment).
@@ -112,7 +138,7 @@ fn day(d: NaiveDate) -> String {
 }
 
 /// `days` days from `start`, both counted.
-fn publicity(start: NaiveDate, days: i64, rule: String) -> Option<Publicity> {
+fn publicity(start: NaiveDate, days: i64, rule: &'static str) -> Option<Publicity> {
     let days = days.max(1);
     let end = start.checked_add_days(Days::new(u64::try_from(days - 1).unwrap_or(0)))?;
     Some(Publicity {
@@ -233,17 +259,13 @@ fn revenue_disclosure(p: &RevenuePeriod, rules: &Rules) -> Option<Disclosure> {
         id,
         kind: "revenue",
         subject: p.key.clone(),
-        title: format!("{}公共收益收支情况公示", p.label),
-        period: format!("{}（{} 至 {}）", p.label, p.start, p.end),
-        publicity: publicity(
-            start,
-            rules.publicity_days,
-            format!("自期末次日起公示 {} 日", rules.publicity_days.max(1)),
-        ),
+        subject_label: p.label.clone(),
+        when: when("period", &p.start, &p.end),
+        publicity: publicity(start, rules.publicity_days, "after_period"),
         amounts: vec![
-            AmountLine::new("收入合计", p.gross),
-            AmountLine::new("合理成本", p.costs),
-            AmountLine::new("净收益", p.net),
+            AmountLine::new("gross", p.gross),
+            AmountLine::new("costs", p.costs),
+            AmountLine::new("net", p.net),
         ],
         online: if p.kind == "year" {
             format!("revenue.html#year-{}", p.key)
@@ -272,55 +294,50 @@ fn project_disclosure(p: &ProjectView, books: &CompoundBooks, rules: &Rules) -> 
         .max();
     let days = rules.publicity_days;
     let publicity = if let Some(date) = notice {
-        publicity(
-            date,
-            days,
-            format!("自项目公告发布之日起公示 {} 日", days.max(1)),
-        )
+        publicity(date, days, "after_notice")
     } else if let Some(start) = completed.and_then(|c| c.succ_opt()) {
-        publicity(start, days, format!("自竣工次日起公示 {} 日", days.max(1)))
+        publicity(start, days, "after_completion")
     } else if let Some(start) = vote_end.and_then(|v| v.succ_opt()) {
-        publicity(
-            start,
-            days,
-            format!("自表决结束次日起公示 {} 日", days.max(1)),
-        )
+        publicity(start, days, "after_vote")
     } else {
         None
     };
     let mut amounts = Vec::new();
     if let Some(b) = p.budget {
-        amounts.push(AmountLine::new("预算", b));
+        amounts.push(AmountLine::new("budget", b));
     }
     if let Some(c) = p.contract_amount {
-        amounts.push(AmountLine::new("合同金额", c));
+        amounts.push(AmountLine::new("contract", c));
     }
     if let Some(s) = p.settled_cost {
-        amounts.push(AmountLine::new("结算金额", s));
+        amounts.push(AmountLine::new("settled", s));
     }
     if p.from_fund > Money::ZERO {
-        amounts.push(AmountLine::new("从专项维修资金支取", p.from_fund));
+        amounts.push(AmountLine::new("from_fund", p.from_fund));
     }
     for f in &p.other_funding {
-        amounts.push(AmountLine::new(format!("其他资金：{}", f.source), f.amount));
+        amounts.push(AmountLine {
+            detail: Some(f.source.to_string()),
+            ..AmountLine::new("other", f.amount)
+        });
     }
     if let Some(a) = p.apportioned {
-        amounts.push(AmountLine::new("由业主分摊", a));
+        amounts.push(AmountLine::new("apportioned", a));
     }
     let period = match (&p.start_date, &p.completed) {
-        (Some(s), Some(c)) => format!("施工 {s} 至 {c}"),
-        (None, Some(c)) => format!("{c} 竣工"),
+        (Some(s), Some(c)) => when("works", s, c),
+        (None, Some(c)) => when("completed", c, ""),
         _ => match p.vote.as_ref().and_then(|v| v.end.clone()) {
-            Some(end) => format!("{end} 表决结束"),
-            None => String::new(),
+            Some(end) => when("vote_ended", &end, ""),
+            None => None,
         },
     };
     Disclosure {
         id: format!("project-{}", p.id),
         kind: "project",
         subject: p.id.clone(),
-        title: format!("{}维修资金使用结果公示", p.title),
-        period,
+        subject_label: p.title.clone(),
+        when: period,
         publicity,
         amounts,
         online: format!("projects/{}.html", p.id),
@@ -335,50 +352,41 @@ fn tender_disclosure(t: &TenderView, rules: &Rules) -> Option<Disclosure> {
             start: day(start),
             end: day(end),
             days: (end - start).num_days() + 1,
-            rule: "按招标台账记载的公示日期".to_string(),
+            rule: "tender_file",
         }),
-        (Some(start), _) => publicity(
-            start,
-            rules.tender_publicity_days,
-            format!("自公示开始之日起 {} 日", rules.tender_publicity_days.max(1)),
-        ),
-        _ => parse(&t.awarded).and_then(|awarded| {
-            publicity(
-                awarded,
-                rules.tender_publicity_days,
-                format!("自定标之日起公示 {} 日", rules.tender_publicity_days.max(1)),
-            )
-        }),
+        (Some(start), _) => publicity(start, rules.tender_publicity_days, "from_start"),
+        _ => parse(&t.awarded)
+            .and_then(|awarded| publicity(awarded, rules.tender_publicity_days, "after_award")),
     };
     let mut amounts = Vec::new();
     if let Some(q) = t.first_quote {
-        amounts.push(AmountLine::new("最初报价", q));
+        amounts.push(AmountLine::new("first_quote", q));
     }
     if let Some(b) = t.budget {
-        amounts.push(AmountLine::new("预算（控制价）", b));
+        amounts.push(AmountLine::new("budget_cap", b));
     }
     if let Some(f) = t.final_price {
         amounts.push(AmountLine::new(
             if t.contract_amount.is_some() {
-                "合同金额"
+                "contract"
             } else {
-                "中标价"
+                "winning"
             },
             f,
         ));
     }
     if let Some(s) = t.saving.as_ref().filter(|s| s.amount > Money::ZERO) {
-        amounts.push(AmountLine::new("节省", s.amount));
+        amounts.push(AmountLine::new("saved", s.amount));
     }
     Some(Disclosure {
         id: format!("tender-{}", t.id),
         kind: "tender",
         subject: t.id.clone(),
-        title: format!("{}结果公示", t.title),
-        period: match (&t.opened, &t.awarded) {
-            (Some(o), Some(a)) => format!("{o} 开标，{a} 定标"),
-            (None, Some(a)) => format!("{a} 定标"),
-            _ => String::new(),
+        subject_label: t.title.clone(),
+        when: match (&t.opened, &t.awarded) {
+            (Some(o), Some(a)) => when("opened_awarded", o, a),
+            (None, Some(a)) => when("awarded", a, ""),
+            _ => None,
         },
         publicity,
         amounts,

@@ -18,7 +18,8 @@ pub struct ShareCalc {
     pub total: Money,
     /// The floor area it is apportioned over (0.01 ㎡).
     pub basis_area: i64,
-    /// What that area is, for the page: 分摊明细面积合计 / 表决范围面积 / 小区总建筑面积.
+    /// What that area is, as the key of its words in the theme's `[share_basis]` strings:
+    /// `shares_total` (分摊明细面积合计), `vote_scope` (表决范围面积), `compound_floor_area`.
     pub basis: &'static str,
     /// `largest-remainder` or `half-up-last` (the rule of [`Rounding`]).
     pub rule: &'static str,
@@ -60,9 +61,9 @@ pub fn for_project(project: &Project) -> Option<ShareCalc> {
         .map(|s| s.rows.as_slice())
         .unwrap_or_default();
     let (basis_area, basis) = if rows.is_empty() {
-        (project.vote.as_ref()?.area.total, "表决范围面积")
+        (project.vote.as_ref()?.area.total, "vote_scope")
     } else {
-        (rows.iter().map(|s| s.area.0).sum(), "分摊明细面积合计")
+        (rows.iter().map(|s| s.area.0).sum(), "shares_total")
     };
     if basis_area <= 0 {
         return None;
@@ -117,7 +118,7 @@ pub fn for_allocation(allocation: Allocation, net: Money, floor_area: Area) -> O
     Some(ShareCalc {
         total: net,
         basis_area: floor_area.0,
-        basis: "小区总建筑面积",
+        basis: "compound_floor_area",
         rule: rule_name(Rounding::LargestRemainder),
         rate_per_sqm: rate(net, floor_area.0),
         cut_in: None,

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::i18n::Words;
 use crate::compute::CompoundReport;
 use crate::compute::TenderView;
 use crate::ledger::amount::{Money, format_bp};
@@ -167,16 +168,21 @@ fn nice_step(span: i64, max_ticks: i64) -> i64 {
     }
 }
 
-/// Tick labels for money: 5万, 12.5万, ¥800.
-fn money_tick(fen: i64) -> String {
+/// Tick labels for money: 5万, 12.5万, ¥800 (`[charts] tick_thousands`: `{wan}` is the amount in
+/// 万 yuan, `{thousands}` in thousands of yuan: ¥125k).
+fn money_tick(fen: i64, w: &Words) -> String {
     let yuan = fen / 100;
     if yuan != 0 && yuan % 1_000 == 0 {
         let tenths_wan = yuan / 1_000;
-        if tenths_wan % 10 == 0 {
-            format!("{}万", tenths_wan / 10)
+        let wan = if tenths_wan % 10 == 0 {
+            format!("{}", tenths_wan / 10)
         } else {
-            format!("{}.{}万", tenths_wan / 10, tenths_wan % 10)
-        }
+            format!("{}.{}", tenths_wan / 10, tenths_wan % 10)
+        };
+        w.fill(
+            "tick_thousands",
+            &[("wan", &wan), ("thousands", &tenths_wan.to_string())],
+        )
     } else {
         let text = Money(fen).to_yuan_string();
         text.trim_end_matches(".00").to_string()
@@ -248,6 +254,7 @@ fn bar_chart(
     refs: Vec<(i64, String, &'static str)>,
     span: Option<(i64, i64, String)>,
     legend_items: &[(&'static str, Option<usize>, String)],
+    w: &Words,
 ) -> BarChart {
     let data_max = bars
         .iter()
@@ -330,7 +337,7 @@ fn bar_chart(
         };
         ticks.push(Tick {
             line: line(tx, refs_top, tx, axis_y + 3 * U),
-            label: text(tx, axis_y + 15 * U, money_tick(v), anchor),
+            label: text(tx, axis_y + 15 * U, money_tick(v, w), anchor),
         });
         v += step;
     }
@@ -352,7 +359,7 @@ fn bar_chart(
 
 /// The bids of a tender as bars, lowest first, with the first quote (and the budget) as
 /// reference lines and the saving as a span from the final price to the reference.
-pub fn tender_chart(t: &TenderView, id: &str) -> Option<BarChart> {
+pub fn tender_chart(t: &TenderView, id: &str, w: &Words) -> Option<BarChart> {
     if t.bids.is_empty() {
         return None;
     }
@@ -361,7 +368,7 @@ pub fn tender_chart(t: &TenderView, id: &str) -> Option<BarChart> {
         .iter()
         .map(|b| BarSpec {
             label: if b.is_winner {
-                format!("★ {}（中标）", b.bidder)
+                w.fill("winner_bar", &[("bidder", &b.bidder)])
             } else {
                 b.bidder.clone()
             },
@@ -371,72 +378,90 @@ pub fn tender_chart(t: &TenderView, id: &str) -> Option<BarChart> {
         })
         .collect();
     let quote_by = if t.first_quote_by.is_empty() {
-        "最初报价".to_string()
+        w.get("first_quote").to_string()
     } else {
-        format!("{}报价", t.first_quote_by)
+        w.fill("quote_by", &[("by", &t.first_quote_by)])
     };
     let mut refs = Vec::new();
     if let Some(q) = t.first_quote {
         refs.push((q.0, format!("{quote_by} {}", q.to_yuan_string()), "quote"));
     }
     if let Some(b) = t.budget {
-        refs.push((b.0, format!("预算 {}", b.to_yuan_string()), "budget"));
+        refs.push((
+            b.0,
+            w.fill("budget_line", &[("amount", &b.to_yuan_string())]),
+            "budget",
+        ));
     }
     let span = t.saving.as_ref().and_then(|s| {
         (s.amount > Money::ZERO).then(|| {
             let pct =
-                s.bp.map(|bp| format!("（{}）", format_bp(bp)))
+                s.bp.map(|bp| w.fill("percent", &[("pct", &format_bp(bp))]))
                     .unwrap_or_default();
             (
                 s.final_price.0,
                 s.reference.0,
-                format!("节省 {}{pct}", s.amount.to_yuan_string()),
+                w.fill(
+                    "saved",
+                    &[("amount", &s.amount.to_yuan_string()), ("pct", &pct)],
+                ),
             )
         })
     });
     let mut legend_items = vec![
-        ("winner", None, "中标报价".to_string()),
-        ("bid", None, "其他投标报价".to_string()),
+        ("winner", None, w.get("legend_winner").to_string()),
+        ("bid", None, w.get("legend_bid").to_string()),
     ];
     if t.first_quote.is_some() {
-        legend_items.push(("quote", None, "最初报价（实线）".to_string()));
+        legend_items.push(("quote", None, w.get("legend_quote").to_string()));
     }
     if t.budget.is_some() {
-        legend_items.push(("budget", None, "预算（虚线）".to_string()));
+        legend_items.push(("budget", None, w.get("legend_budget").to_string()));
     }
-    let mut desc = format!("{} 家投标", t.bids.len());
+    let mut desc = w.fill("bids_desc", &[("n", &t.bids.len().to_string())]);
     for b in &t.bids {
-        desc.push_str(&format!(
-            "；{}{} {}",
-            b.bidder,
-            if b.is_winner { "（中标）" } else { "" },
-            b.amount.to_yuan_string()
+        let won = if b.is_winner { w.get("won") } else { "" };
+        desc.push_str(&w.fill(
+            "bid_desc",
+            &[
+                ("bidder", &b.bidder),
+                ("won", won),
+                ("amount", &b.amount.to_yuan_string()),
+            ],
         ));
     }
     if let Some(q) = t.first_quote {
-        desc.push_str(&format!("。参照线：{quote_by} {}", q.to_yuan_string()));
-    }
-    if let Some(b) = t.budget {
-        desc.push_str(&format!("，预算 {}", b.to_yuan_string()));
-    }
-    if let Some(s) = t.saving.as_ref().filter(|s| s.amount > Money::ZERO) {
-        desc.push_str(&format!(
-            "。最终价格 {}，比参照价节省 {}{}",
-            s.final_price.to_yuan_string(),
-            s.amount.to_yuan_string(),
-            s.bp.map(|bp| format!("（{}）", format_bp(bp)))
-                .unwrap_or_default()
+        desc.push_str(&w.fill(
+            "reference_desc",
+            &[("label", &quote_by), ("amount", &q.to_yuan_string())],
         ));
     }
-    desc.push('。');
+    if let Some(b) = t.budget {
+        desc.push_str(&w.fill("budget_desc", &[("amount", &b.to_yuan_string())]));
+    }
+    if let Some(s) = t.saving.as_ref().filter(|s| s.amount > Money::ZERO) {
+        let pct =
+            s.bp.map(|bp| w.fill("percent", &[("pct", &format_bp(bp))]))
+                .unwrap_or_default();
+        desc.push_str(&w.fill(
+            "saving_desc",
+            &[
+                ("final", &s.final_price.to_yuan_string()),
+                ("amount", &s.amount.to_yuan_string()),
+                ("pct", &pct),
+            ],
+        ));
+    }
+    desc.push_str(w.get("end"));
     Some(bar_chart(
         id.to_string(),
-        format!("{}：各家报价与最初报价", t.title),
+        w.fill("tender_title", &[("title", &t.title)]),
         desc,
         bars,
         refs,
         span,
         &legend_items,
+        w,
     ))
 }
 
@@ -445,6 +470,7 @@ fn revenue_bars(
     id: String,
     title: String,
     rows: Vec<(String, Money, Money, Money)>,
+    w: &Words,
 ) -> Option<BarChart> {
     if rows.is_empty() {
         return None;
@@ -452,24 +478,29 @@ fn revenue_bars(
     let mut desc = String::new();
     for (label, gross, costs, net) in &rows {
         if !desc.is_empty() {
-            desc.push('；');
+            desc.push_str(w.get("separator"));
         }
-        desc.push_str(&format!(
-            "{label}收入 {}、成本 {}、净收益 {}",
-            gross.to_yuan_string(),
-            costs.to_yuan_string(),
-            net.to_yuan_string()
+        desc.push_str(&w.fill(
+            "revenue_desc",
+            &[
+                ("label", label),
+                ("gross", &gross.to_yuan_string()),
+                ("costs", &costs.to_yuan_string()),
+                ("net", &net.to_yuan_string()),
+            ],
         ));
     }
-    desc.push('。');
+    desc.push_str(w.get("end"));
     let bars = rows
         .into_iter()
         .map(|(label, gross, costs, net)| BarSpec {
             label,
-            value_label: format!(
-                "收入 {} · 净 {}",
-                gross.to_yuan_string(),
-                net.to_yuan_string()
+            value_label: w.fill(
+                "revenue_value",
+                &[
+                    ("gross", &gross.to_yuan_string()),
+                    ("net", &net.to_yuan_string()),
+                ],
             ),
             segments: vec![(net.0, "net"), (costs.0, "cost")],
             emphasis: false,
@@ -483,9 +514,10 @@ fn revenue_bars(
         Vec::new(),
         None,
         &[
-            ("net", None, "净收益".to_string()),
-            ("cost", None, "合理成本（整条 = 收入）".to_string()),
+            ("net", None, w.get("legend_net").to_string()),
+            ("cost", None, w.get("legend_cost").to_string()),
         ],
+        w,
     ))
 }
 
@@ -580,7 +612,7 @@ const PLOT_TOP: i64 = 12 * U;
 const PLOT_H: i64 = 180 * U;
 
 /// Collection rate per building type over the fee periods, with the compound's total.
-pub fn fees_chart(report: &CompoundReport) -> Option<(LineChart, RateTable)> {
+pub fn fees_chart(report: &CompoundReport, w: &Words) -> Option<(LineChart, RateTable)> {
     let fees = report.fees.as_ref()?;
     // Periods in time order, with each type's rate and the total.
     type PeriodRates = BTreeMap<String, (i64, i64)>;
@@ -595,7 +627,7 @@ pub fn fees_chart(report: &CompoundReport) -> Option<(LineChart, RateTable)> {
             );
             let entry = periods
                 .entry(key)
-                .or_insert_with(|| (r.period.clone(), BTreeMap::new()));
+                .or_insert_with(|| (w.period(&r.period), BTreeMap::new()));
             let slot = entry.1.entry(r.building_type.clone()).or_insert((0, 0));
             slot.0 += r.received.0;
             slot.1 += r.receivable.0;
@@ -609,7 +641,7 @@ pub fn fees_chart(report: &CompoundReport) -> Option<(LineChart, RateTable)> {
     }
     types.sort();
     let multi = types.len() > 1;
-    let total_label = "合计".to_string();
+    let total_label = w.get("total").to_string();
     // Months from the first period's start, for x positions.
     let month_index = |ym: &str| -> i64 {
         let y: i64 = ym[..4].parse().unwrap_or(0);
@@ -628,7 +660,8 @@ pub fn fees_chart(report: &CompoundReport) -> Option<(LineChart, RateTable)> {
     let plot_w = right - LINE_LEFT;
     let x_at = |half_months: i64| LINE_LEFT + scale(half_months, span_half_months, plot_w);
 
-    // Rates in basis points per series.
+    // Rates in basis points per series (looked up by the ledgers' building types, shown in the
+    // site language).
     let mut series_names = types.clone();
     if multi {
         series_names.push(total_label.clone());
@@ -697,10 +730,11 @@ pub fn fees_chart(report: &CompoundReport) -> Option<(LineChart, RateTable)> {
         });
         v += step;
     }
-    let x_ticks = year_ticks(first, last_end, &|m| x_at(m * 2), bottom);
+    let x_ticks = year_ticks(first, last_end, &|m| x_at(m * 2), bottom, w);
+    let shown: Vec<String> = series_names.iter().map(|n| w.term(n)).collect();
     let mut series = Vec::new();
     let mut ends: Vec<(i64, usize)> = Vec::new();
-    for (i, name) in series_names.iter().enumerate() {
+    for (i, name) in shown.iter().enumerate() {
         let pts = &points[i];
         if pts.is_empty() {
             continue;
@@ -741,29 +775,35 @@ pub fn fees_chart(report: &CompoundReport) -> Option<(LineChart, RateTable)> {
         .collect();
     let (legend, legend_h) = legend(&legend_items, bottom + 22 * U);
     let mut desc = String::new();
-    for (i, name) in series_names.iter().enumerate() {
+    for (i, name) in shown.iter().enumerate() {
         let pts = &points[i];
         let (Some(a), Some(b)) = (pts.first(), pts.last()) else {
             continue;
         };
         if !desc.is_empty() {
-            desc.push('；');
+            desc.push_str(w.get("separator"));
         }
         if pts.len() == 1 {
-            desc.push_str(&format!("{name} {} {}", a.2, format_bp(a.1)));
+            desc.push_str(&w.fill(
+                "rate_one",
+                &[("name", name), ("period", &a.2), ("rate", &format_bp(a.1))],
+            ));
         } else {
-            desc.push_str(&format!(
-                "{name}从{}的 {} 到{}的 {}",
-                a.2,
-                format_bp(a.1),
-                b.2,
-                format_bp(b.1)
+            desc.push_str(&w.fill(
+                "rate_from_to",
+                &[
+                    ("name", name),
+                    ("from", &a.2),
+                    ("from_rate", &format_bp(a.1)),
+                    ("to", &b.2),
+                    ("to_rate", &format_bp(b.1)),
+                ],
             ));
         }
     }
-    desc.push_str(&format!("。纵轴从 {}% 起。", floor / 100));
+    desc.push_str(&w.fill("rate_axis", &[("floor", &format!("{}%", floor / 100))]));
     let mut table = RateTable {
-        columns: series_names.clone(),
+        columns: shown.clone(),
         rows: Vec::new(),
     };
     for (label, _) in periods.values() {
@@ -783,7 +823,7 @@ pub fn fees_chart(report: &CompoundReport) -> Option<(LineChart, RateTable)> {
     }
     let chart = LineChart {
         id: "chart-fees".to_string(),
-        title: "物业费收缴率变化（按建筑类型）".to_string(),
+        title: w.get("fees_title").to_string(),
         desc,
         width: WIDTH,
         height: c(bottom + 22 * U + legend_h),
@@ -811,7 +851,13 @@ pub struct RateRow {
 }
 
 /// Year separators and labels for a month axis from `first` to `end` (month indexes y*12+m).
-fn year_ticks(first: i64, end: i64, x_at: &dyn Fn(i64) -> i64, bottom: i64) -> Vec<Tick> {
+fn year_ticks(
+    first: i64,
+    end: i64,
+    x_at: &dyn Fn(i64) -> i64,
+    bottom: i64,
+    w: &Words,
+) -> Vec<Tick> {
     let mut ticks = Vec::new();
     let mut year = first.div_euclid(12);
     while year * 12 < end {
@@ -819,7 +865,7 @@ fn year_ticks(first: i64, end: i64, x_at: &dyn Fn(i64) -> i64, bottom: i64) -> V
         let to = ((year + 1) * 12).min(end);
         let (x1, x2) = (x_at(from - first), x_at(to - first));
         // A year too short on the axis to hold its label keeps only its separator.
-        let mut label = format!("{year}年");
+        let mut label = w.fill("year", &[("year", &year.to_string())]);
         if text_width(&label, 11) > x2 - x1 {
             label.clear();
         }
@@ -834,7 +880,7 @@ fn year_ticks(first: i64, end: i64, x_at: &dyn Fn(i64) -> i64, bottom: i64) -> V
 
 /// The maintenance fund's running balance as a step line over time, each withdrawal marked with
 /// a number (listed in the table beside the chart).
-pub fn fund_chart(report: &CompoundReport) -> Option<(LineChart, Vec<Withdrawal>)> {
+pub fn fund_chart(report: &CompoundReport, w: &Words) -> Option<(LineChart, Vec<Withdrawal>)> {
     let fund = report.fund.as_ref()?;
     let rows: Vec<_> = fund.rows.iter().filter(|r| !r.is_balance).collect();
     let parse = |d: &str| crate::ledger::calendar::parse_date(d);
@@ -862,7 +908,7 @@ pub fn fund_chart(report: &CompoundReport) -> Option<(LineChart, Vec<Withdrawal>
         let y = y_at(v);
         y_ticks.push(Tick {
             line: line(left, y, right, y),
-            label: text(left - 4 * U, y + 4 * U, money_tick(v), "end"),
+            label: text(left - 4 * U, y + 4 * U, money_tick(v, w), "end"),
         });
         v += step;
     }
@@ -878,7 +924,7 @@ pub fn fund_chart(report: &CompoundReport) -> Option<(LineChart, Vec<Withdrawal>
         let d = date.map(|d| (d - first_day).num_days()).unwrap_or(0);
         x_at(d.clamp(0, span))
     };
-    let x_ticks = year_ticks(m0, m1, &month_x, bottom);
+    let x_ticks = year_ticks(m0, m1, &month_x, bottom, w);
     let mut d = String::new();
     let mut withdrawals = Vec::new();
     let mut marks = Vec::new();
@@ -933,46 +979,51 @@ pub fn fund_chart(report: &CompoundReport) -> Option<(LineChart, Vec<Withdrawal>
     let first_row = rows.first()?;
     let last_row = rows.last()?;
     let total_out: Money = withdrawals.iter().map(|w| w.amount).sum();
-    let mut desc = format!(
-        "维修资金账户余额从 {} 的 {} 变为 {} 的 {}",
-        first_row.date,
-        first_row.balance.to_yuan_string(),
-        last_row.date,
-        last_row.balance.to_yuan_string()
+    let mut desc = w.fill(
+        "fund_desc",
+        &[
+            ("from", &first_row.date),
+            ("from_balance", &first_row.balance.to_yuan_string()),
+            ("to", &last_row.date),
+            ("to_balance", &last_row.balance.to_yuan_string()),
+        ],
     );
     if withdrawals.is_empty() {
-        desc.push_str("，期间没有支取。");
+        desc.push_str(w.get("fund_no_withdrawals"));
     } else {
-        desc.push_str(&format!(
-            "；期间支取 {} 笔，合计 {}（图中编号 1–{}，见下表）",
-            withdrawals.len(),
-            total_out.to_yuan_string(),
-            withdrawals.len()
+        desc.push_str(&w.fill(
+            "fund_withdrawals",
+            &[
+                ("n", &withdrawals.len().to_string()),
+                ("total", &total_out.to_yuan_string()),
+            ],
         ));
-        for w in &withdrawals {
-            desc.push_str(&format!(
-                "；{} {} 支取 {}",
-                w.number,
-                w.date,
-                w.amount.to_yuan_string()
+        for wd in &withdrawals {
+            desc.push_str(&w.fill(
+                "fund_withdrawal",
+                &[
+                    ("number", &wd.number.to_string()),
+                    ("date", &wd.date),
+                    ("amount", &wd.amount.to_yuan_string()),
+                ],
             ));
         }
-        desc.push('。');
+        desc.push_str(w.get("end"));
     }
     if lo > 0 {
-        desc.push_str(&format!("纵轴从 {} 起。", money_tick(lo)));
+        desc.push_str(&w.fill("fund_axis", &[("floor", &money_tick(lo, w))]));
     }
     let (legend, legend_h) = legend(
         &[
-            ("line", Some(0), "余额".to_string()),
-            ("out", None, "支取（编号）".to_string()),
+            ("line", Some(0), w.get("balance").to_string()),
+            ("out", None, w.get("legend_withdrawal").to_string()),
         ],
         bottom + 22 * U,
     );
     Some((
         LineChart {
             id: "chart-fund".to_string(),
-            title: "维修资金余额变化与支取".to_string(),
+            title: w.get("fund_title").to_string(),
             desc,
             width: WIDTH,
             height: c(bottom + 22 * U + legend_h),
@@ -980,7 +1031,7 @@ pub fn fund_chart(report: &CompoundReport) -> Option<(LineChart, Vec<Withdrawal>
             x_ticks,
             axis: line(left, bottom, right, bottom),
             series: vec![Series {
-                label: "余额".to_string(),
+                label: w.get("balance").to_string(),
                 style: 0,
                 d,
                 markers: String::new(),
@@ -1022,8 +1073,8 @@ pub struct CompoundCharts {
     pub tenders: BTreeMap<String, BarChart>,
 }
 
-pub fn compound_charts(report: &CompoundReport) -> CompoundCharts {
-    let (fund, fund_withdrawals) = match fund_chart(report) {
+pub fn compound_charts(report: &CompoundReport, w: &Words) -> CompoundCharts {
+    let (fund, fund_withdrawals) = match fund_chart(report, w) {
         Some((chart, w)) => (Some(chart), w),
         None => (None, Vec::new()),
     };
@@ -1036,11 +1087,12 @@ pub fn compound_charts(report: &CompoundReport) -> CompoundCharts {
     };
     let revenue_periods = revenue_bars(
         "chart-revenue-periods".to_string(),
-        "公共收益按期间：收入、合理成本与净收益".to_string(),
+        w.get("revenue_periods_title").to_string(),
         chosen
             .iter()
-            .map(|p| (p.label.clone(), p.gross, p.costs, p.net))
+            .map(|p| (w.period(&p.label), p.gross, p.costs, p.net))
             .collect(),
+        w,
     );
     let mut revenue_categories = BTreeMap::new();
     if let Some(r) = &report.revenue {
@@ -1050,10 +1102,13 @@ pub fn compound_charts(report: &CompoundReport) -> CompoundCharts {
                 .iter()
                 .map(|k| {
                     (
-                        serde_json::to_value(k.category)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default(),
+                        w.term(
+                            serde_json::to_value(k.category)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_string))
+                                .unwrap_or_default()
+                                .as_str(),
+                        ),
                         k.gross,
                         k.costs,
                         k.net,
@@ -1062,8 +1117,9 @@ pub fn compound_charts(report: &CompoundReport) -> CompoundCharts {
                 .collect();
             if let Some(chart) = revenue_bars(
                 format!("chart-revenue-{}", y.year),
-                format!("{}年公共收益按类别：收入、合理成本与净收益", y.year),
+                w.fill("revenue_categories_title", &[("year", &y.year.to_string())]),
                 rows,
+                w,
             ) {
                 revenue_categories.insert(y.year.to_string(), chart);
             }
@@ -1073,10 +1129,10 @@ pub fn compound_charts(report: &CompoundReport) -> CompoundCharts {
         .tenders
         .iter()
         .filter_map(|t| {
-            tender_chart(t, &format!("chart-tender-{}", t.id)).map(|c| (t.id.clone(), c))
+            tender_chart(t, &format!("chart-tender-{}", t.id), w).map(|c| (t.id.clone(), c))
         })
         .collect();
-    let (fees, fees_table) = match fees_chart(report) {
+    let (fees, fees_table) = match fees_chart(report, w) {
         Some((chart, table)) => (Some(chart), Some(table)),
         None => (None, None),
     };
@@ -1094,6 +1150,8 @@ pub fn compound_charts(report: &CompoundReport) -> CompoundCharts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::catalog::Lang;
+    use crate::render::i18n::{Layer, Strings};
 
     #[test]
     fn coordinates_have_one_decimal() {
@@ -1113,9 +1171,30 @@ mod tests {
     fn nice_steps() {
         assert_eq!(nice_step(17_260_000, 4), 5_000_000);
         assert_eq!(nice_step(10, 4), 5);
-        assert_eq!(money_tick(5_000_000), "5万");
-        assert_eq!(money_tick(12_500_000), "12.5万");
-        assert_eq!(money_tick(80_000), "¥800");
+    }
+
+    fn words(lang: Lang, file: &str) -> Words {
+        let layer = |code: &str, text: &str| Layer {
+            lang: code.to_string(),
+            origin: format!("{code}.toml"),
+            text: text.to_string(),
+        };
+        let zh = include_str!("../../themes/default/i18n/zh.toml");
+        Strings::resolve(&[layer("zh", zh), layer("en", file)], lang)
+            .unwrap()
+            .words("charts")
+    }
+
+    #[test]
+    fn money_ticks_follow_the_language() {
+        let zh = words(Lang::Zh, "");
+        assert_eq!(money_tick(5_000_000, &zh), "5万");
+        assert_eq!(money_tick(12_500_000, &zh), "12.5万");
+        assert_eq!(money_tick(80_000, &zh), "¥800");
+        let en = words(Lang::En, include_str!("../../themes/default/i18n/en.toml"));
+        assert_eq!(money_tick(5_000_000, &en), "¥50k");
+        assert_eq!(money_tick(12_500_000, &en), "¥125k");
+        assert_eq!(money_tick(80_000, &en), "¥800");
     }
 
     #[test]

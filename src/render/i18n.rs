@@ -143,6 +143,16 @@ impl Strings {
         })
     }
 
+    /// The strings of table `section` for Rust code that composes text (see [`Words`]).
+    pub fn words(&self, section: &str) -> Words {
+        Words {
+            lang: self.lang,
+            table: self.section(section),
+            terms: self.section("terms"),
+            format: self.section("format"),
+        }
+    }
+
     /// Registers the language-dependent filters on `tera`.
     pub fn register(&self, tera: &mut tera::Tera) {
         let format = Arc::new(self.section("format"));
@@ -202,6 +212,47 @@ impl Strings {
                 ))
             },
         );
+    }
+}
+
+/// The strings of one table for Rust code that composes text shown on the site (chart titles and
+/// labels, the print edition's titles): patterns with named placeholders, plus the `[terms]` and
+/// `[format]` tables for ledger labels and periods. Rust only fills in the values.
+#[derive(Debug, Clone)]
+pub struct Words {
+    pub lang: Lang,
+    table: HashMap<String, String>,
+    terms: HashMap<String, String>,
+    format: HashMap<String, String>,
+}
+
+impl Words {
+    /// The string `key` of the table (the key itself if no strings file defines it, so a gap shows
+    /// instead of failing the build; the i18n tests check that every key is defined).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.table.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// The string `key` with its `{name}` placeholders replaced by `args`.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut out = self.get(key).to_string();
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
+    }
+
+    /// A ledger label in the site language (`term` in templates).
+    pub fn term(&self, label: &str) -> String {
+        self.terms
+            .get(label)
+            .cloned()
+            .unwrap_or_else(|| label.to_string())
+    }
+
+    /// A period label (`2024年第1季度`) in the site language (`period` in templates).
+    pub fn period(&self, label: &str) -> String {
+        period_label(label, &self.format).unwrap_or_else(|| label.to_string())
     }
 }
 

@@ -60,6 +60,10 @@ pub struct SiteRenderer {
     assets: Vec<(String, Vec<u8>)>,
     /// The interface strings of the site language, the template value `t`.
     strings: Value,
+    /// The strings Rust composes chart titles, descriptions and labels from (`[charts]`).
+    chart_words: i18n::Words,
+    /// The strings of the print edition's titles, dates and figures (`[disclosure]`).
+    disclosure_words: i18n::Words,
     /// SHA-256 state over everything but the compound that a compound's pages depend on: the
     /// code, the theme and the site's settings.
     fingerprint: ring::digest::Context,
@@ -262,6 +266,8 @@ impl SiteRenderer {
             site,
             assets: theme.assets,
             strings: strings.to_value(),
+            chart_words: strings.words("charts"),
+            disclosure_words: strings.words("disclosure"),
             fingerprint,
         })
     }
@@ -354,7 +360,10 @@ impl SiteRenderer {
         let mut ctx = Context::new();
         ctx.insert("site", &site);
         ctx.insert("t", &self.strings);
-        ctx.insert("charts", &charts::compound_charts(report));
+        ctx.insert(
+            "charts",
+            &charts::compound_charts(report, &self.chart_words),
+        );
         let mut base = Context::from_value(serde_json::json!({ "compound": prepared.value }))
             .map_err(|e| template_error(&e))?;
         base.extend(ctx);

@@ -6,10 +6,12 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::i18n::Words;
 use super::{Sink, SiteRenderer};
 use crate::compute::CompoundReport;
 use crate::compute::disclosure::Disclosure;
 use crate::error::Fatal;
+use crate::ledger::amount::Money;
 
 /// Modules of light margin around the code, as the QR standard asks.
 pub const QUIET_ZONE: usize = 4;
@@ -77,9 +79,66 @@ pub fn absolute_url(base_url: &str, path: &str) -> Option<String> {
         .then(|| format!("{base_url}{}", encode_path(path)))
 }
 
+/// A figure of a disclosure with its label in the site language.
+#[derive(Serialize)]
+struct AmountText<'a> {
+    label: String,
+    amount: Money,
+    uppercase: &'a str,
+}
+
+/// The words of a disclosure in the site language (`[disclosure]` strings): its title, what it
+/// covers, how its publicity period was derived, and its figures' labels.
+#[derive(Serialize)]
+struct DisclosureText<'a> {
+    title: String,
+    period: String,
+    rule: String,
+    amounts: Vec<AmountText<'a>>,
+}
+
+fn disclosure_text<'a>(d: &'a Disclosure, w: &Words) -> DisclosureText<'a> {
+    let name = if d.kind == "revenue" {
+        w.period(&d.subject_label)
+    } else {
+        d.subject_label.clone()
+    };
+    let period = d.when.as_ref().map_or_else(String::new, |when| {
+        w.fill(
+            &format!("when_{}", when.kind),
+            &[("name", &name), ("a", &when.a), ("b", &when.b)],
+        )
+    });
+    let rule = d.publicity.as_ref().map_or_else(String::new, |p| {
+        w.fill(
+            &format!("rule_{}", p.rule),
+            &[("days", &p.days.to_string())],
+        )
+    });
+    let amounts = d
+        .amounts
+        .iter()
+        .map(|a| {
+            let source = a.detail.as_deref().map(|s| w.term(s)).unwrap_or_default();
+            AmountText {
+                label: w.fill(&format!("amount_{}", a.key), &[("source", &source)]),
+                amount: a.amount,
+                uppercase: &a.uppercase,
+            }
+        })
+        .collect();
+    DisclosureText {
+        title: w.fill(&format!("title_{}", d.kind), &[("name", &name)]),
+        period,
+        rule,
+        amounts,
+    }
+}
+
 #[derive(Serialize)]
 struct PrintEntry<'a> {
     disclosure: &'a Disclosure,
+    text: DisclosureText<'a>,
 }
 
 impl SiteRenderer {
@@ -99,6 +158,7 @@ impl SiteRenderer {
         for d in items {
             let url = absolute_url(&self.site.base_url, &format!("{slug}/{}", d.online));
             ctx.insert("disclosure", d);
+            ctx.insert("text", &disclosure_text(d, &self.disclosure_words));
             ctx.insert("qr", &url.as_deref().and_then(qr));
             ctx.insert("online_url", &url);
             match d.kind {
@@ -123,6 +183,7 @@ impl SiteRenderer {
             let result = self.page(sink, &path, "print.html", ctx, "print");
             for key in [
                 "disclosure",
+                "text",
                 "qr",
                 "online_url",
                 "project",
@@ -133,7 +194,13 @@ impl SiteRenderer {
             }
             result?;
         }
-        let entries: Vec<PrintEntry> = items.iter().map(|d| PrintEntry { disclosure: d }).collect();
+        let entries: Vec<PrintEntry> = items
+            .iter()
+            .map(|d| PrintEntry {
+                disclosure: d,
+                text: disclosure_text(d, &self.disclosure_words),
+            })
+            .collect();
         ctx.insert("print_items", &entries);
         let result = self.page(
             sink,
