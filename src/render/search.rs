@@ -61,11 +61,48 @@ pub fn normalize(text: &str) -> String {
             out.push(' ');
             space = false;
         }
-        for l in c.to_lowercase() {
-            out.push(l);
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
         }
     }
     out
+}
+
+/// Hashes a pair of characters by one multiplication: the keys are short, fixed-size and come
+/// from the site's own text, so SipHash's protection against chosen keys buys nothing here.
+#[derive(Clone, Copy, Default)]
+struct BuildPairHasher;
+
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl std::hash::BuildHasher for BuildPairHasher {
+    type Hasher = PairHasher;
+    fn build_hasher(&self) -> PairHasher {
+        PairHasher(0)
+    }
+}
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(21) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 /// The adjacent character pairs of `text` that contain no space.
@@ -81,7 +118,8 @@ impl Index {
     pub fn build(slug: &str, mut docs: Vec<Doc>) -> Index {
         docs.sort_by(|a, b| a.url.cmp(&b.url));
         // Pages are visited in order, so each posting list is built sorted, without repeats.
-        let mut grams: HashMap<(char, char), Vec<u32>> = HashMap::new();
+        let mut grams: HashMap<(char, char), Vec<u32>, BuildPairHasher> =
+            HashMap::with_capacity_and_hasher(4096, BuildPairHasher);
         for (i, doc) in docs.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             for text in [&doc.title, &doc.text] {
@@ -209,36 +247,53 @@ pub fn page_text(html: &str) -> Option<(String, String)> {
     let mut in_h1 = false;
     let mut rest = main;
     while let Some(lt) = rest.find('<') {
-        let chunk = decode_entities(&rest[..lt]);
-        text.push_str(&chunk);
+        let before = text.len();
+        decode_entities_into(&rest[..lt], &mut text);
         if in_h1 {
-            title.push_str(&chunk);
+            title.push_str(&text[before..]);
         }
         let after = &rest[lt + 1..];
         let gt = after.find('>').unwrap_or(after.len());
         let tag = &after[..gt];
         let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let bare = tag.trim_start_matches('/');
+        let name = &bare[..bare
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(bare.len())];
         rest = after.get(gt + 1..).unwrap_or("");
-        if !closing && matches!(name.as_str(), "script" | "style" | "template" | "nav") {
-            let close = format!("</{name}");
+        // Tag names are short: fold one into a small buffer instead of allocating.
+        let mut folded = [0u8; 10];
+        let lower = match folded.get_mut(..name.len()) {
+            Some(buffer) => {
+                buffer.copy_from_slice(name.as_bytes());
+                buffer.make_ascii_lowercase();
+                &*buffer
+            }
+            None => b"-",
+        };
+        if !closing && matches!(lower, b"script" | b"style" | b"template" | b"nav") {
+            let close = format!("</{}", name.to_ascii_lowercase());
             rest = rest.find(&close).map_or("", |i| &rest[i..]);
             continue;
         }
-        if name == "h1" {
+        if lower == b"h1" {
             in_h1 = !closing;
         }
-        if !INLINE.contains(&name.as_str()) {
+        if !INLINE.iter().any(|inline| inline.as_bytes() == lower) {
             text.push(' ');
         }
     }
-    text.push_str(&decode_entities(rest));
+    decode_entities_into(rest, &mut text);
     Some((normalize(&title), normalize(&text)))
+}
+
+/// Appends `text` to `out` with its character references decoded.
+fn decode_entities_into(text: &str, out: &mut String) {
+    if !text.contains('&') {
+        out.push_str(text);
+    } else {
+        out.push_str(&decode_entities(text));
+    }
 }
 
 fn decode_entities(text: &str) -> String {
