@@ -246,10 +246,15 @@ const BAR_RIGHT: i64 = (WIDTH - 6) * U;
 const ROW: i64 = 38 * U;
 
 /// Lays out a horizontal bar chart over [0, max] with optional reference lines and span.
-fn bar_chart(
+/// A chart's id, its title and its description.
+struct Named {
     id: String,
     title: String,
     desc: String,
+}
+
+fn bar_chart(
+    named: Named,
     bars: Vec<BarSpec>,
     refs: Vec<(i64, String, &'static str)>,
     span: Option<(i64, i64, String)>,
@@ -343,9 +348,9 @@ fn bar_chart(
     }
     let (legend, legend_h) = legend(legend_items, axis_y + 20 * U);
     BarChart {
-        id,
-        title,
-        desc,
+        id: named.id,
+        title: named.title,
+        desc: named.desc,
         width: WIDTH,
         height: c(axis_y + 22 * U + legend_h),
         ticks,
@@ -454,9 +459,11 @@ pub fn tender_chart(t: &TenderView, id: &str, w: &Words) -> Option<BarChart> {
     }
     desc.push_str(w.get("end"));
     Some(bar_chart(
-        id.to_string(),
-        w.fill("tender_title", &[("title", &t.title)]),
-        desc,
+        Named {
+            id: id.to_string(),
+            title: w.fill("tender_title", &[("title", &t.title)]),
+            desc,
+        },
         bars,
         refs,
         span,
@@ -507,9 +514,7 @@ fn revenue_bars(
         })
         .collect();
     Some(bar_chart(
-        id,
-        title,
-        desc,
+        Named { id, title, desc },
         bars,
         Vec::new(),
         None,
