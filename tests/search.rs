@@ -44,6 +44,8 @@ fn read_index(portal: &Portal, slug: &str) -> Index {
 /// Every HTML page under `slug/` with the text of its `<main>` but its breadcrumb `<nav>` (by an
 /// HTML parser, independently
 /// of the indexer), normalised as the search normalises queries, and whether it is `noindex`.
+/// The print edition (`slug/print/`) repeats the online pages for the notice board and is not
+/// searched: its pages count as `noindex` here.
 fn pages(portal: &Portal, slug: &str) -> Vec<(String, String, bool)> {
     let main = scraper::Selector::parse("main").unwrap();
     let robots = scraper::Selector::parse("meta[name=robots]").unwrap();
@@ -60,11 +62,12 @@ fn pages(portal: &Portal, slug: &str) -> Vec<(String, String, bool)> {
             .to_string_lossy()
             .replace('\\', "/");
         let doc = scraper::Html::parse_document(&std::fs::read_to_string(entry.path()).unwrap());
-        let noindex = doc.select(&robots).any(|m| {
-            m.value()
-                .attr("content")
-                .is_some_and(|c| c.contains("noindex"))
-        });
+        let noindex = rel.starts_with(&format!("{slug}/print/"))
+            || doc.select(&robots).any(|m| {
+                m.value()
+                    .attr("content")
+                    .is_some_and(|c| c.contains("noindex"))
+            });
         let mut text = String::new();
         for m in doc.select(&main) {
             for node in m.descendants() {
