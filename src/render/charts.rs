@@ -661,7 +661,16 @@ pub fn fees_chart(report: &CompoundReport, w: &Words) -> Option<(LineChart, Rate
         .max()
         .unwrap_or(first + 1);
     let span_half_months = ((last_end - first) * 2).max(1);
-    let right = (WIDTH - 62) * U;
+    // The plot ends where the widest end label (a building type in the site language, or the
+    // total) still fits on the right; 62 units at most, as much as 160 units of plot allow.
+    let widest = types
+        .iter()
+        .map(|t| w.term(t))
+        .chain(multi.then(|| total_label.clone()))
+        .map(|label| text_width(&label, 12))
+        .max()
+        .unwrap_or(0);
+    let right = (WIDTH * U - 9 * U - widest).clamp(LINE_LEFT + 160 * U, (WIDTH - 62) * U);
     let plot_w = right - LINE_LEFT;
     let x_at = |half_months: i64| LINE_LEFT + scale(half_months, span_half_months, plot_w);
 
