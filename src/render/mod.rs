@@ -2,7 +2,9 @@
 //! pages each compound and the portal produce. Pages link relatively (`root` is `../` repeated), so
 //! the site works from any host, any sub-path, and from a folder opened in a browser.
 
+pub mod feed;
 pub mod markdown;
+pub mod opendata;
 pub mod theme;
 
 use std::collections::HashMap;
@@ -47,6 +49,8 @@ pub struct SiteRenderer {
     tera: Tera,
     site: SiteContext,
     assets: Vec<(String, Vec<u8>)>,
+    /// The OCDS ocid prefix of the portal's tenders (`[open_data] ocid_prefix`).
+    ocid_prefix: String,
     /// SHA-256 state over everything but the compound that a compound's pages depend on: the
     /// code, the theme and the site's settings.
     fingerprint: ring::digest::Context,
@@ -195,7 +199,12 @@ impl SiteRenderer {
         };
         feed(site.generator.as_bytes());
         feed(env!("SANWU_SOURCE_HASH").as_bytes());
-        for text in [&site.title, &site.description, &site.base_url] {
+        for text in [
+            &site.title,
+            &site.description,
+            &site.base_url,
+            &config.ocid_prefix,
+        ] {
             feed(text.as_bytes());
         }
         for (name, source) in &theme.templates {
@@ -210,6 +219,7 @@ impl SiteRenderer {
             tera,
             site,
             assets: theme.assets,
+            ocid_prefix: config.ocid_prefix.clone(),
             fingerprint,
         })
     }
@@ -257,6 +267,9 @@ impl SiteRenderer {
     /// context once; each page only adds (and afterwards removes) its own record, so no page pays
     /// for a copy of the whole compound.
     pub fn render_compound(&self, report: &CompoundReport, sink: &dyn Sink) -> Result<(), Fatal> {
+        // Notes the pages written, for the compound's sitemap.
+        let recorder = feed::Recorder::new(sink);
+        let sink: &dyn Sink = &recorder;
         let slug = &report.slug;
         let mut ctx = Context::new();
         // A compound's pages name the version of its own ledgers, not the portal's newest commit.
@@ -357,6 +370,8 @@ impl SiteRenderer {
                 &["notice", "body_html"],
             )?;
         }
+        self.render_open_data(report, &mut ctx, sink)?;
+        self.render_compound_feeds(report, &site, &recorder, sink)?;
         Ok(())
     }
 
@@ -402,6 +417,7 @@ impl SiteRenderer {
         ctx.insert("latest_notices", &latest);
         ctx.insert("totals", &totals);
         self.page(sink, "index.html", "portal.html", &mut ctx, "portal")?;
+        self.render_portal_feeds(summaries, sink)?;
         for (path, bytes) in &self.assets {
             sink.write(path, bytes)?;
         }
