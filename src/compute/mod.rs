@@ -50,6 +50,8 @@ pub struct CompoundReport {
     pub summary: String,
     /// Whether unit-level pages (per-unit shares) are published on the site.
     pub unit_pages_public: bool,
+    /// Whether per-unit shares are also in the open data (`unit_open_data = true`).
+    pub unit_open_data: bool,
     pub committee: Option<Committee>,
     pub fee_standards: Vec<FeeStandard>,
     pub fees: Option<FeesView>,
@@ -884,6 +886,7 @@ pub fn report(books: &CompoundBooks, rules: &crate::config::Rules) -> CompoundRe
         contact: info.contact.clone(),
         summary: info.summary.clone(),
         unit_pages_public: info.unit_pages == crate::ledger::compound::UnitPages::Public,
+        unit_open_data: info.unit_open_data,
         committee: info.committee.clone(),
         fee_standards: info.fee_standards.clone(),
         fees,

@@ -636,7 +636,7 @@ const SHARES: &[Field] = &[
 
 /// Per-unit shares: unit-level data, only when the compound publishes unit pages.
 pub fn shares(report: &CompoundReport) -> Option<Table> {
-    if !report.unit_pages_public || report.projects.iter().all(|p| p.shares.is_empty()) {
+    if !report.unit_open_data || report.projects.iter().all(|p| p.shares.is_empty()) {
         return None;
     }
     let rows = report
@@ -1052,7 +1052,7 @@ fn project_doc(p: &ProjectView, with_shares: bool) -> ProjectDoc<'_> {
 }
 
 pub fn projects_json(report: &CompoundReport, title: &str) -> serde_json::Result<Vec<u8>> {
-    let with_shares = report.unit_pages_public;
+    let with_shares = report.unit_open_data;
     to_json(&ProjectsDoc {
         header: header(report, "projects", title),
         unit_shares_included: with_shares,

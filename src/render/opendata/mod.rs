@@ -20,7 +20,8 @@ use table::Table;
 /// One published file, as the open-data page lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DataFile {
-    /// Relative to the compound's folder (`data/fees.csv`).
+    /// Relative to the compound's folder (`data/fees.csv`); made of the compound's slug and fixed
+    /// names only, so templates may print it unescaped.
     pub path: String,
     pub format: &'static str,
     pub title: String,
@@ -138,7 +139,7 @@ impl SiteRenderer {
             let title = format!("{}维修资金使用项目（含表决）", report.name);
             let bytes =
                 ledgers::projects_json(report, &title).map_err(|e| json_error(&path, &e))?;
-            let description = if report.unit_pages_public {
+            let description = if report.unit_open_data {
                 "每个项目的金额、资金来源、分摊、表决计票和结果，以及各户分摊明细。"
             } else {
                 "每个项目的金额、资金来源、分摊、表决计票和结果（不含分户数据）。"
