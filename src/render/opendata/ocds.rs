@@ -405,3 +405,94 @@ pub fn check(package: &Package) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::amount::Money;
+
+    fn org(id: &str, name: &str) -> OrgRef {
+        OrgRef {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+
+    fn package(award_id: &str, supplier: OrgRef, related_bid: &str) -> Package {
+        let bidder = org("tenderer-1", "甲公司");
+        Package {
+            uri: "u".into(),
+            version: "1.1",
+            extensions: vec![BID_EXTENSION],
+            published_date: rfc3339("2024-05-06"),
+            publisher: Publisher {
+                name: "p".into(),
+                uri: None,
+            },
+            releases: vec![Release {
+                ocid: "ocds-sanwu0-x-t".into(),
+                id: "t-20240506".into(),
+                date: rfc3339("2024-05-06"),
+                tag: vec!["tender", "award", "contract"],
+                initiation_type: "tender",
+                language: "zh",
+                parties: Vec::new(),
+                buyer: org("buyer", "业主大会"),
+                tender: Tender {
+                    id: "t".into(),
+                    title: "t".into(),
+                    description: None,
+                    status: "complete",
+                    procuring_entity: org("buyer", "业主大会"),
+                    value: None,
+                    procurement_method: None,
+                    procurement_method_details: None,
+                    tender_period: None,
+                    award_period: None,
+                    number_of_tenderers: 1,
+                    tenderers: vec![bidder.clone()],
+                },
+                bids: Bids {
+                    statistics: Vec::new(),
+                    details: vec![Bid {
+                        id: "t-bid-1".into(),
+                        date: None,
+                        status: "valid",
+                        tenderers: vec![bidder],
+                        value: cny(Money(6_380_000)),
+                    }],
+                },
+                awards: vec![Award {
+                    id: "t-award".into(),
+                    status: "active",
+                    date: None,
+                    value: None,
+                    suppliers: vec![supplier],
+                    related_bid: related_bid.into(),
+                }],
+                contracts: vec![Contract {
+                    id: "t-contract".into(),
+                    award_id: award_id.into(),
+                    status: "active",
+                    value: None,
+                    date_signed: None,
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn awards_and_contracts_must_refer_to_what_exists() {
+        let good = || org("tenderer-1", "甲公司");
+        assert_eq!(check(&package("t-award", good(), "t-bid-1")), Ok(()));
+        let err = check(&package("other", good(), "t-bid-1")).unwrap_err();
+        assert!(err.contains("names award other"), "{err}");
+        let err = check(&package("t-award", org("tenderer-9", "乙公司"), "t-bid-1")).unwrap_err();
+        assert!(
+            err.contains("乙公司 of award t-award is not a bidder"),
+            "{err}"
+        );
+        let err = check(&package("t-award", good(), "t-bid-7")).unwrap_err();
+        assert!(err.contains("bid t-bid-7"), "{err}");
+    }
+}
