@@ -34,8 +34,8 @@ pub struct DataFile {
 }
 
 fn json_error(path: &str, e: &serde_json::Error) -> Fatal {
-    Fatal::Template {
-        name: path.to_string(),
+    Fatal::Export {
+        path: path.to_string(),
         detail: e.to_string(),
     }
 }
@@ -171,8 +171,8 @@ impl SiteRenderer {
                 &self.site.title,
                 publisher_uri,
             ) {
-                ocds::check(&package).map_err(|detail| Fatal::Template {
-                    name: format!("{slug}/{path}"),
+                ocds::check(&package).map_err(|detail| Fatal::Export {
+                    path: format!("{slug}/{path}"),
                     detail,
                 })?;
                 let bytes = ledgers::to_json(&package).map_err(|e| json_error(&path, &e))?;
