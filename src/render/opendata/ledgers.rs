@@ -906,9 +906,9 @@ struct ProjectsDoc<'a> {
 struct ProjectDoc<'a> {
     id: &'a str,
     title: &'a str,
-    scope: &'a str,
+    scope: Option<&'a str>,
     matter: Matter,
-    emergency_category: &'a str,
+    emergency_category: Option<&'a str>,
     status: Option<Status>,
     budget: Option<Yuan>,
     contract_amount: Option<Yuan>,
@@ -917,9 +917,9 @@ struct ProjectDoc<'a> {
     other_funding: Vec<FundingDoc<'a>>,
     funding_total: Yuan,
     apportioned: Option<Yuan>,
-    apportionment: &'a str,
+    apportionment: Option<&'a str>,
     rounding: &'a str,
-    contractor: &'a str,
+    contractor: Option<&'a str>,
     tender: Option<&'a str>,
     plan_published: Option<&'a str>,
     start_date: Option<&'a str>,
@@ -941,7 +941,7 @@ struct FundingDoc<'a> {
 struct VoteDoc<'a> {
     start: Option<&'a str>,
     end: Option<&'a str>,
-    method: &'a str,
+    method: Option<&'a str>,
     /// The rule set and threshold the verdict applies, the counts by area (㎡, exact) and by
     /// owners, and the verdict.
     profile: crate::ledger::project::Profile,
@@ -999,9 +999,9 @@ fn project_doc(p: &ProjectView, with_shares: bool) -> ProjectDoc<'_> {
     ProjectDoc {
         id: &p.id,
         title: &p.title,
-        scope: &p.scope,
+        scope: nonempty(&p.scope),
         matter: p.matter,
-        emergency_category: &p.emergency_category,
+        emergency_category: nonempty(&p.emergency_category),
         status: p.status,
         budget: p.budget.map(Yuan),
         contract_amount: p.contract_amount.map(Yuan),
@@ -1017,9 +1017,9 @@ fn project_doc(p: &ProjectView, with_shares: bool) -> ProjectDoc<'_> {
             .collect(),
         funding_total: Yuan(p.funding_total),
         apportioned: p.apportioned.map(Yuan),
-        apportionment: &p.apportionment,
+        apportionment: nonempty(&p.apportionment),
         rounding: p.rounding,
-        contractor: &p.contractor,
+        contractor: nonempty(&p.contractor),
         tender: p.tender.as_deref(),
         plan_published: p.plan_published.as_deref(),
         start_date: p.start_date.as_deref(),
@@ -1027,7 +1027,7 @@ fn project_doc(p: &ProjectView, with_shares: bool) -> ProjectDoc<'_> {
         vote: p.vote.as_ref().map(|v| VoteDoc {
             start: v.start.as_deref(),
             end: v.end.as_deref(),
-            method: &v.method,
+            method: nonempty(&v.method),
             profile: v.verdict.profile,
             threshold: v.verdict.threshold,
             area_m2: DimensionDoc::new(&v.verdict.area, true),
@@ -1079,7 +1079,7 @@ struct TenderDoc<'a> {
     funding: Option<FundingSource>,
     project: Option<&'a str>,
     first_quote: Option<Yuan>,
-    first_quote_by: &'a str,
+    first_quote_by: Option<&'a str>,
     budget: Option<Yuan>,
     announced: Option<&'a str>,
     opened: Option<&'a str>,
@@ -1087,7 +1087,7 @@ struct TenderDoc<'a> {
     publicity_start: Option<&'a str>,
     publicity_end: Option<&'a str>,
     winner: Option<&'a str>,
-    winner_reason: &'a str,
+    winner_reason: Option<&'a str>,
     winner_is_lowest: bool,
     contract_amount: Option<Yuan>,
     contract_date: Option<&'a str>,
@@ -1114,7 +1114,7 @@ struct BidDoc<'a> {
     amount: Yuan,
     is_winner: bool,
     above_lowest: Yuan,
-    note: &'a str,
+    note: Option<&'a str>,
 }
 
 fn tender_doc(t: &TenderView) -> TenderDoc<'_> {
@@ -1125,7 +1125,7 @@ fn tender_doc(t: &TenderView) -> TenderDoc<'_> {
         funding: t.funding,
         project: t.project.as_deref(),
         first_quote: t.first_quote.map(Yuan),
-        first_quote_by: &t.first_quote_by,
+        first_quote_by: nonempty(&t.first_quote_by),
         budget: t.budget.map(Yuan),
         announced: t.announced.as_deref(),
         opened: t.opened.as_deref(),
@@ -1133,7 +1133,7 @@ fn tender_doc(t: &TenderView) -> TenderDoc<'_> {
         publicity_start: t.publicity_start.as_deref(),
         publicity_end: t.publicity_end.as_deref(),
         winner: t.winner.as_deref(),
-        winner_reason: &t.winner_reason,
+        winner_reason: nonempty(&t.winner_reason),
         winner_is_lowest: t.winner_is_lowest,
         contract_amount: t.contract_amount.map(Yuan),
         contract_date: t.contract_date.as_deref(),
@@ -1153,7 +1153,7 @@ fn tender_doc(t: &TenderView) -> TenderDoc<'_> {
                 amount: Yuan(b.amount),
                 is_winner: b.is_winner,
                 above_lowest: Yuan(b.above_lowest),
-                note: &b.note,
+                note: nonempty(&b.note),
             })
             .collect(),
         page: format!("tenders/{}.html", t.id),
@@ -1166,6 +1166,11 @@ pub fn tenders_json(report: &CompoundReport, title: &str) -> serde_json::Result<
         header: header(report, "tenders", title),
         tenders: report.tenders.iter().map(tender_doc).collect(),
     })
+}
+
+/// An empty text as JSON `null`.
+fn nonempty(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
 }
 
 /// Pretty JSON with a final newline.
