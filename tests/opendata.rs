@@ -177,7 +177,7 @@ fn every_ledger_downloads_as_csv_and_exact_json_from_its_page() {
     }
     // JSON amounts keep both decimals: they never went through a float (which would write 0.0).
     let (text, value) = json(&portal, "mingxiu/data/fees.json");
-    assert!(text.contains("\"arrears_recovered\": 0.00"), "{text}");
+    assert!(text.contains("\"arrears_recovered\":0.00"), "{text}");
     assert_eq!(value["currency"], "CNY");
     assert_eq!(value["rows"].as_array().unwrap().len(), rows.len());
 
@@ -251,7 +251,7 @@ fn csv_and_json_totals_reconcile_with_the_pages_to_the_fen() {
                 yuan(last)
             );
             let (text, _) = json(&portal, &format!("{slug}/data/fund.json"));
-            let balance_json = format!("\"balance\": {}.{:02}", last / 100, last % 100);
+            let balance_json = format!("\"balance\":{}.{:02}", last / 100, last % 100);
             assert!(
                 text.contains(&balance_json),
                 "{slug}: fund.json {balance_json}"
@@ -333,7 +333,7 @@ fn csv_and_json_totals_reconcile_with_the_pages_to_the_fen() {
     assert_eq!(&rows[0][column(&header, "first_quote")], "172600.00");
     assert_eq!(&rows[0][column(&header, "saving")], "108800.00");
     let (text, _) = json(&portal, "mingxiu/data/tenders.json");
-    assert!(text.contains("\"first_quote\": 172600.00"), "{text}");
+    assert!(text.contains("\"first_quote\":172600.00"), "{text}");
 }
 
 #[test]
@@ -459,7 +459,7 @@ fn tenders_export_as_an_ocds_release_package_with_bids() {
     );
     assert_eq!(release["contracts"][0]["value"]["currency"], "CNY");
     let text = portal.read("public/mingxiu/data/tenders-ocds.json");
-    assert!(text.contains("\"amount\": 63800.00"), "exact amounts");
+    assert!(text.contains("\"amount\":63800.00"), "exact amounts");
 
     // The validator is live: a contract naming no award and a foreign supplier are caught.
     let mut bad = package.clone();

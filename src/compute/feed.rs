@@ -29,8 +29,9 @@ pub struct FeedEntry {
     pub summary: String,
 }
 
-/// How many of a compound's newest entries its summary keeps for the portal's feed.
-pub const PORTAL_ENTRIES_PER_COMPOUND: usize = 10;
+/// How many of a compound's newest entries its summary keeps for the portal's feed (summaries
+/// stay small: a city portal keeps one per compound while it builds).
+pub const PORTAL_ENTRIES_PER_COMPOUND: usize = 5;
 
 /// A name-based UUID (version 8, from SHA-256) of `name`, as a URN.
 pub fn urn_uuid(name: &str) -> String {
@@ -85,8 +86,9 @@ fn quarter_of(date: &str) -> Option<(String, String)> {
     Some((format!("{year}Q{q}"), format!("{year}年第{q}季度")))
 }
 
-/// Every entry of a compound, newest first (ties in a fixed order).
-pub fn entries(report: &CompoundReport) -> Vec<FeedEntry> {
+/// The newest `limit` entries of a compound, newest first (ties in a fixed order). Notices'
+/// excerpts (markdown to text) are made only for the entries kept.
+pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
     let slug = report.slug.as_str();
     let mut out = Vec::new();
     for n in &report.notices {
@@ -97,7 +99,7 @@ pub fn entries(report: &CompoundReport) -> Vec<FeedEntry> {
             n.title.clone(),
             format!("{slug}/notices/{}.html", n.id),
             &n.date,
-            crate::render::markdown::excerpt(&n.body_markdown, 120),
+            String::new(),
         ));
     }
     for t in &report.tenders {
@@ -238,6 +240,17 @@ pub fn entries(report: &CompoundReport) -> Vec<FeedEntry> {
         }
     }
     sort_newest_first(&mut out);
+    out.truncate(limit);
+    for e in out.iter_mut().filter(|e| e.kind == "notice") {
+        let prefix = format!("{slug}/notices/");
+        if let Some(n) = report
+            .notices
+            .iter()
+            .find(|n| e.path.strip_prefix(&prefix) == Some(&format!("{}.html", n.id)))
+        {
+            e.summary = crate::render::markdown::excerpt(&n.body_markdown, 120);
+        }
+    }
     out
 }
 

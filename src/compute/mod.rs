@@ -928,11 +928,7 @@ impl CompoundReport {
                 })
                 .collect(),
             finding_count: self.findings.len(),
-            feed: {
-                let mut entries = feed::entries(self);
-                entries.truncate(feed::PORTAL_ENTRIES_PER_COMPOUND);
-                entries
-            },
+            feed: feed::entries(self, feed::PORTAL_ENTRIES_PER_COMPOUND),
         }
     }
 }

@@ -143,8 +143,7 @@ impl SiteRenderer {
         sink: &dyn Sink,
     ) -> Result<(), Fatal> {
         let slug = &report.slug;
-        let mut entries = feed::entries(report);
-        entries.truncate(FEED_LENGTH);
+        let entries = feed::entries(report, FEED_LENGTH);
         let head = FeedHead {
             id: urn_uuid(&format!("sanwu-feed\u{0}{slug}")),
             title: format!("{} · 阳光三务公示", report.name),

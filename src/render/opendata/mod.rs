@@ -191,7 +191,7 @@ impl SiteRenderer {
         }
         if !tables.is_empty() {
             let path = "datapackage.json".to_string();
-            let bytes = ledgers::to_json(&self.datapackage(report, &tables))
+            let bytes = ledgers::to_pretty_json(&self.datapackage(report, &tables))
                 .map_err(|e| json_error(&path, &e))?;
             write(
                 path,
