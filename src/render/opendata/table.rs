@@ -116,6 +116,9 @@ impl Cell {
 
     fn csv_text(&self) -> String {
         match self {
+            // A spreadsheet would run a text starting with = + - @ as a formula (CSV injection):
+            // such texts get a leading apostrophe, which Excel and WPS show as a text marker.
+            Cell::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{t}"),
             Cell::Text(t) | Cell::Date(t) => t.clone(),
             Cell::Int(n) => n.to_string(),
             Cell::Yuan(m) => m.to_plain_string(),
@@ -331,6 +334,22 @@ mod tests {
         assert_eq!(
             csv,
             "\u{feff}name,amount\r\n\"甲, \"\"乙\"\"\",172600.00\r\n丙,-0.05\r\n丁,\r\n"
+        );
+    }
+
+    #[test]
+    fn texts_that_a_spreadsheet_would_run_as_formulas_are_defused() {
+        let t = Table {
+            rows: vec![vec![
+                Cell::text("=HYPERLINK(\"x\")"),
+                Cell::Yuan(Money(-100)),
+            ]],
+            ..table()
+        };
+        let csv = String::from_utf8(t.to_csv()).unwrap();
+        assert!(
+            csv.contains("\"'=HYPERLINK(\"\"x\"\")\",-1.00\r\n"),
+            "{csv}"
         );
     }
 
