@@ -260,6 +260,48 @@ fn a_rebuild_writes_only_the_files_whose_bytes_changed() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+#[test]
+fn a_rebuild_keeps_unchanged_compounds_and_renders_missing_or_outdated_pages() {
+    let portal = Portal::copy_of(".");
+    assert_eq!(portal.build().code, 0);
+    let kept = identity(&portal, "yihe/index.html");
+    let deleted = "public/tianyuan/fees.html";
+    let original = portal.read(deleted);
+    std::fs::remove_file(portal.path(deleted)).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    // One compound's figure changes; the others' inputs do not.
+    portal.edit(
+        "content/mingxiu/fees.csv",
+        "\"342,108.51\"",
+        "\"342,109.51\"",
+    );
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(identity(&portal, "yihe/index.html"), kept);
+    assert!(portal.page_text("mingxiu/fees.html").contains("342,109.51"));
+    // A page deleted from the published folder is rendered again, not assumed to be there.
+    assert_eq!(portal.read(deleted), original);
+    let verify = portal.run(&["verify", "public"]);
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+
+    // A template change re-renders every compound's pages, unchanged ledgers or not.
+    let template =
+        std::fs::read_to_string(common::repo().join("themes/default/templates/notice.html"))
+            .unwrap()
+            .replacen("{% block main %}", "{% block main %}<p>模板已更新</p>", 1);
+    portal.write("templates/notice.html", &template);
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for notice in std::fs::read_dir(portal.path("public/yihe/notices")).unwrap() {
+        let html = std::fs::read_to_string(notice.unwrap().path()).unwrap();
+        assert!(
+            html.contains("模板已更新"),
+            "an unchanged compound kept an outdated page"
+        );
+    }
+}
+
 /// A portal of `n` copies of the starter compound.
 fn portal_of_many(n: usize) -> Portal {
     let portal = Portal::copy_of("examples/starter");

@@ -21,6 +21,16 @@ pub enum NumberError {
 /// Parses `text` as an exact multiple of `10^-decimals`, multiplied by `multiplier` (10,000 when a
 /// header says 万元), and returns it as an integer count of units.
 pub fn parse_fixed(text: &str, decimals: u32, multiplier: i64) -> Result<i64, NumberError> {
+    if multiplier == 1
+        && let Some(units) = parse_plain_fixed(text, decimals)
+    {
+        return Ok(units);
+    }
+    parse_fixed_general(text, decimals, multiplier)
+}
+
+/// [`parse_fixed`] for every form a spreadsheet may write.
+fn parse_fixed_general(text: &str, decimals: u32, multiplier: i64) -> Result<i64, NumberError> {
     let normalised = normalise_number_text(text);
     let mut s = normalised.as_str();
     let mut negative = false;
@@ -87,6 +97,55 @@ pub fn parse_fixed(text: &str, decimals: u32, multiplier: i64) -> Result<i64, Nu
     Ok(if negative { -units } else { units })
 }
 
+/// The common case without allocating: ASCII digits, an optional leading `-`, thousands
+/// separators grouping by three, and at most `decimals` decimals ("1,234.50", "-80"). Anything
+/// else (or too large for a quick exact answer) is `None` and takes the general path, which gives
+/// the same result for these texts.
+fn parse_plain_fixed(text: &str, decimals: u32) -> Option<i64> {
+    let bytes = text.as_bytes();
+    let (negative, body) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (int_part, frac_part) = match body.iter().position(|&b| b == b'.') {
+        Some(dot) => (&body[..dot], Some(&body[dot + 1..])),
+        None => (body, None),
+    };
+    if int_part.is_empty() || int_part.len() > 13 || int_part[0] == b',' {
+        return None;
+    }
+    let grouped = int_part.contains(&b',');
+    let mut value: i64 = 0;
+    for (i, &b) in int_part.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => value = value.checked_mul(10)?.checked_add(i64::from(b - b'0'))?,
+            // A separator must have exactly three digits after it, up to the end or the next one.
+            b',' if (int_part.len() - i) % 4 == 0 => {}
+            _ => return None,
+        }
+        if grouped && b != b',' && (int_part.len() - i) % 4 == 0 {
+            return None;
+        }
+    }
+    let mut fraction_digits = 0;
+    if let Some(frac) = frac_part {
+        if frac.is_empty() || frac.len() > decimals as usize {
+            return None;
+        }
+        for &b in frac {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            value = value.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+            fraction_digits += 1;
+        }
+    }
+    for _ in fraction_digits..decimals {
+        value = value.checked_mul(10)?;
+    }
+    Some(if negative { -value } else { value })
+}
+
 /// Thousands separators, when present, must group the integer part by three: "1,234,567.00" is an
 /// amount, "12,34" is more likely two cells run together and is refused.
 fn thousands_groups_ok(s: &str) -> bool {
@@ -120,18 +179,16 @@ pub fn normalise_number_text(text: &str) -> String {
 }
 
 /// Groups an unsigned integer's digits by three with commas.
-fn group_thousands(mut n: u64) -> String {
-    let mut groups = Vec::new();
-    loop {
-        if n < 1000 {
-            groups.push(n.to_string());
-            break;
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
         }
-        groups.push(format!("{:03}", n % 1000));
-        n /= 1000;
+        grouped.push(digit);
     }
-    groups.reverse();
-    groups.join(",")
+    grouped
 }
 
 /// An amount of money in fen (分). Never a float.
@@ -334,6 +391,31 @@ pub fn format_bp(bp: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        /// The allocation-free path agrees with the general one wherever it answers.
+        #[test]
+        fn plain_numbers_parse_as_the_general_path_does(
+            text in "-?[0-9,]{0,16}(\\.[0-9]{0,5})?",
+            decimals in 0u32..5,
+        ) {
+            if let Some(units) = parse_plain_fixed(&text, decimals) {
+                proptest::prop_assert_eq!(Ok(units), parse_fixed_general(&text, decimals, 1));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_numbers_take_the_quick_path() {
+        assert_eq!(parse_plain_fixed("1,234,567.80", 2), Some(123_456_780));
+        assert_eq!(parse_plain_fixed("-80", 2), Some(-8_000));
+        assert_eq!(parse_plain_fixed("12,34", 2), None);
+        assert_eq!(parse_plain_fixed("1234,567", 2), None);
+        assert_eq!(parse_plain_fixed("1.005", 2), None);
+        assert_eq!(group_thousands(1_234_567), "1,234,567");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(1_000), "1,000");
+    }
+
     use super::*;
 
     #[test]

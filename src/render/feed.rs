@@ -109,6 +109,12 @@ struct SitemapUrl {
 }
 
 impl SiteRenderer {
+    fn render_xml(&self, template: &str, context: &Context) -> Result<String, Fatal> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| super::template_error(&e))
+    }
+
     /// `path` (relative to the site's root) as a link from a file at `depth`.
     fn href(&self, path: &str, depth: usize) -> String {
         match self.absolute_base() {
@@ -129,7 +135,7 @@ impl SiteRenderer {
         ctx.insert("site", site);
         ctx.insert("feed", &head);
         ctx.insert("entries", &items);
-        let xml = self.render("feed.xml", &ctx)?;
+        let xml = self.render_xml("feed.xml", &ctx)?;
         sink.write(path, xml.as_bytes())
     }
 
@@ -181,7 +187,7 @@ impl SiteRenderer {
                 .collect();
             let mut ctx = Context::new();
             ctx.insert("urls", &urls);
-            let xml = self.render("sitemap.xml", &ctx)?;
+            let xml = self.render_xml("sitemap.xml", &ctx)?;
             sink.write(&format!("{slug}/sitemap.xml"), xml.as_bytes())?;
         }
         Ok(())
@@ -234,7 +240,7 @@ impl SiteRenderer {
                     loc: format!("{base}index.html"),
                 }],
             );
-            let xml = self.render("sitemap.xml", &ctx)?;
+            let xml = self.render_xml("sitemap.xml", &ctx)?;
             sink.write("sitemap-portal.xml", xml.as_bytes())?;
             let mut maps = vec![SitemapUrl {
                 loc: format!("{base}sitemap-portal.xml"),
@@ -244,7 +250,7 @@ impl SiteRenderer {
             }));
             let mut ctx = Context::new();
             ctx.insert("sitemaps", &maps);
-            let xml = self.render("sitemap-index.xml", &ctx)?;
+            let xml = self.render_xml("sitemap-index.xml", &ctx)?;
             sink.write("sitemap.xml", xml.as_bytes())?;
         }
         Ok(())

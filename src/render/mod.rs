@@ -18,6 +18,11 @@ use crate::config::Config;
 use crate::error::Fatal;
 use crate::ledger::amount::{Area, Money, Price, format_bp};
 
+thread_local! {
+    /// The page being rendered: one buffer per thread, reused from page to page.
+    static RENDER_BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(1 << 17));
+}
+
 /// Site-wide values every template sees as `site`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteContext {
@@ -56,17 +61,52 @@ pub struct SiteRenderer {
     fingerprint: ring::digest::Context,
 }
 
-/// Feeds `serde_json::to_writer` output straight into a digest.
-struct DigestWriter<'a>(&'a mut ring::digest::Context);
+/// A compound's report as the template context value, and its fingerprint.
+pub struct PreparedCompound {
+    value: Value,
+    /// SHA-256 (hex) of the code, theme, settings and report: see [`SiteRenderer::prepare`].
+    pub key: String,
+}
 
-impl std::io::Write for DigestWriter<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+/// Writes a JSON value out for hashing without formatting it as text: a type tag, then the
+/// content (lengths before variable-sized parts, so that no two values give the same bytes).
+fn value_bytes(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::Null => out.push(b'n'),
+        Value::Bool(b) => out.push(if *b { b't' } else { b'f' }),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.push(b'i');
+                out.extend_from_slice(&i.to_le_bytes());
+            } else if let Some(u) = n.as_u64() {
+                out.push(b'u');
+                out.extend_from_slice(&u.to_le_bytes());
+            } else {
+                out.push(b'd');
+                out.extend_from_slice(&n.as_f64().unwrap_or_default().to_bits().to_le_bytes());
+            }
+        }
+        Value::String(text) => {
+            out.push(b's');
+            out.extend_from_slice(&(text.len() as u64).to_le_bytes());
+            out.extend_from_slice(text.as_bytes());
+        }
+        Value::Array(items) => {
+            out.push(b'a');
+            out.extend_from_slice(&(items.len() as u64).to_le_bytes());
+            for item in items {
+                value_bytes(out, item);
+            }
+        }
+        Value::Object(map) => {
+            out.push(b'o');
+            out.extend_from_slice(&(map.len() as u64).to_le_bytes());
+            for (name, item) in map {
+                out.extend_from_slice(&(name.len() as u64).to_le_bytes());
+                out.extend_from_slice(name.as_bytes());
+                value_bytes(out, item);
+            }
+        }
     }
 }
 
@@ -224,27 +264,25 @@ impl SiteRenderer {
         })
     }
 
-    /// The fingerprint of everything a compound's pages are rendered from: the code, the theme,
-    /// the site settings and the compound's report (with its ledger version). Equal fingerprints
-    /// render byte-identical pages.
-    pub fn compound_key(&self, report: &CompoundReport) -> String {
+    /// Serialises a compound's report once, for both its fingerprint and its pages' context.
+    pub fn prepare(&self, report: &CompoundReport) -> Result<PreparedCompound, Fatal> {
+        let value = serde_json::to_value(report).map_err(|e| Fatal::Template {
+            name: "compound".to_string(),
+            detail: e.to_string(),
+        })?;
         let mut digest = self.fingerprint.clone();
         digest.update(report.ledger_commit.as_deref().unwrap_or("").as_bytes());
         digest.update(&[u8::from(report.ledger_dirty)]);
-        // Serialising a report cannot fail (no maps with non-string keys); if it ever did, the
-        // fingerprint would simply not match and the pages would be rendered.
-        let _ = serde_json::to_writer(DigestWriter(&mut digest), report);
-        let mut hex = String::with_capacity(64);
+        RENDER_BUFFER.with_borrow_mut(|buffer| {
+            buffer.clear();
+            value_bytes(buffer, &value);
+            digest.update(buffer);
+        });
+        let mut key = String::with_capacity(64);
         for byte in digest.finish().as_ref() {
-            hex.push_str(&format!("{byte:02x}"));
+            key.push_str(&format!("{byte:02x}"));
         }
-        hex
-    }
-
-    fn render(&self, template: &str, context: &Context) -> Result<String, Fatal> {
-        self.tera
-            .render(template, context)
-            .map_err(|e| template_error(&e))
+        Ok(PreparedCompound { value, key })
     }
 
     fn page(
@@ -259,27 +297,46 @@ impl SiteRenderer {
         context.insert("root", &root_prefix(depth));
         context.insert("page", page);
         context.insert("path", path);
-        let html = self.render(template, context)?;
-        sink.write(path, html.as_bytes())
+        RENDER_BUFFER.with_borrow_mut(|buffer| {
+            buffer.clear();
+            self.tera
+                .render_to(template, context, &mut *buffer)
+                .map_err(|e| template_error(&e))?;
+            sink.write(path, buffer)
+        })
     }
 
     /// Every page of one compound, under `<slug>/`. The compound is serialised into the template
     /// context once; each page only adds (and afterwards removes) its own record, so no page pays
     /// for a copy of the whole compound.
     pub fn render_compound(&self, report: &CompoundReport, sink: &dyn Sink) -> Result<(), Fatal> {
+        let prepared = self.prepare(report)?;
+        self.render_prepared(report, prepared, sink)
+    }
+
+    /// [`render_compound`](Self::render_compound) with the report already serialised.
+    pub fn render_prepared(
+        &self,
+        report: &CompoundReport,
+        prepared: PreparedCompound,
+        sink: &dyn Sink,
+    ) -> Result<(), Fatal> {
         // Notes the pages written, for the compound's sitemap.
         let recorder = feed::Recorder::new(sink);
         let sink: &dyn Sink = &recorder;
         let slug = &report.slug;
-        let mut ctx = Context::new();
         // A compound's pages name the version of its own ledgers, not the portal's newest commit.
         let site = SiteContext {
             source_commit: report.ledger_commit.clone(),
             source_dirty: report.ledger_dirty,
             ..self.site.clone()
         };
+        let mut ctx = Context::new();
         ctx.insert("site", &site);
-        ctx.insert("compound", report);
+        let mut base = Context::from_value(serde_json::json!({ "compound": prepared.value }))
+            .map_err(|e| template_error(&e))?;
+        base.extend(ctx);
+        let mut ctx = base;
         let page =
             |ctx: &mut Context, path: String, template: &str, section: &str, own: &[&str]| {
                 let result = self.page(sink, &path, template, ctx, section);
