@@ -1,6 +1,6 @@
 //! What is new in a compound, for its Atom feed and the portal's: every notice, every tender
 //! result, and every ledger period that has been published (a fee period, and each quarter of
-//! public revenue and of the maintenance fund). Entries carry a stable id (a name-based UUID of
+//! public revenue and of the maintenance fund), with the figures the theme's feed template words. Entries carry a stable id (a name-based UUID of
 //! the compound's slug, the kind and the period or record), so a reader never sees an entry twice;
 //! their date is the date the ledger gives, at midnight China time, never the clock.
 
@@ -9,24 +9,71 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::CompoundReport;
-use crate::ledger::amount::{Money, format_bp, ratio_bp};
+use crate::ledger::amount::{Money, ratio_bp};
 
-/// One entry of a feed.
+/// One entry of a feed: what it is about and its figures; the theme's `feed.xml` writes its title
+/// and summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedEntry {
     /// `urn:uuid:…`, derived from the slug, `kind` and the record's key only.
     pub id: String,
-    pub title: String,
+    /// `notice`, `tender`, `fees`, `revenue` or `fund`.
+    pub kind: String,
+    /// A notice's or tender's title, or the period's label (`2025年第3季度`).
+    pub label: String,
     /// The page it links to, relative to the site's root (`mingxiu/revenue.html`).
     pub path: String,
     /// The date the entry is about (ISO), and the same as RFC 3339 at 00:00 +08:00.
     pub date: String,
     pub updated: String,
-    /// `notice`, `tender`, `fees`, `revenue` or `fund`.
-    pub kind: String,
-    /// A Chinese category label (the notice's kind, 物业费, 公共收益…).
-    pub category: String,
-    pub summary: String,
+    /// A notice's kind (公告, 决议…).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notice_kind: String,
+    /// A notice's first words.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub excerpt: String,
+    /// For a quarter still in progress: the date of its last entry so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub through: Option<String>,
+    #[serde(default)]
+    pub figures: Figures,
+}
+
+/// The figures an entry summarises (only those of its kind are set).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    // fees
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receivable: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_bp: Option<i64>,
+    // revenue
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gross: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net: Option<Money>,
+    // fund
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposits: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawals: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<Money>,
+    // tenders
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bids: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub winner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_price: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saving: Option<Money>,
 }
 
 /// How many of a compound's newest entries its summary keeps for the portal's feed (summaries
@@ -56,26 +103,45 @@ pub fn rfc3339(date: &str) -> String {
     format!("{date}T00:00:00+08:00")
 }
 
-/// `kind` is (machine kind, Chinese category).
 fn entry(
     slug: &str,
-    (kind, category): (&str, &str),
+    kind: &str,
     key: &str,
-    title: String,
+    label: String,
     path: String,
     date: &str,
-    summary: String,
+    figures: Figures,
 ) -> FeedEntry {
     FeedEntry {
         id: urn_uuid(&format!("sanwu-feed\u{0}{slug}\u{0}{kind}\u{0}{key}")),
-        title,
+        kind: kind.to_string(),
+        label,
         path,
         date: date.to_string(),
         updated: rfc3339(date),
-        kind: kind.to_string(),
-        category: category.to_string(),
-        summary,
+        notice_kind: String::new(),
+        excerpt: String::new(),
+        through: None,
+        figures,
     }
+}
+
+/// Marks a quarter's entry dated before the quarter's end as covering it only so far.
+fn mark_partial(mut e: FeedEntry, key: &str) -> FeedEntry {
+    let end = key
+        .get(0..4)
+        .and_then(|y| y.parse().ok())
+        .zip(key.get(5..6).and_then(|q| q.parse().ok()))
+        .map(|(y, q)| {
+            crate::ledger::calendar::Period::Quarter(y, q)
+                .end()
+                .format("%Y-%m-%d")
+                .to_string()
+        });
+    if end.is_some_and(|end| e.date < end) {
+        e.through = Some(e.date.clone());
+    }
+    e
 }
 
 /// `2025Q3` and its label `2025年第3季度` for an ISO date.
@@ -92,39 +158,38 @@ pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
     let slug = report.slug.as_str();
     let mut out = Vec::new();
     for n in &report.notices {
-        out.push(entry(
+        let mut e = entry(
             slug,
-            ("notice", n.kind.label()),
+            "notice",
             &n.id,
             n.title.clone(),
             format!("{slug}/notices/{}.html", n.id),
             &n.date,
-            String::new(),
-        ));
+            Figures::default(),
+        );
+        e.notice_kind = n.kind.label().to_string();
+        out.push(e);
     }
     for t in &report.tenders {
         let Some(awarded) = &t.awarded else { continue };
-        let mut summary = format!("共 {} 家单位投标", t.bids.len());
-        if let Some(w) = &t.winner {
-            summary.push_str(&format!("，中标单位：{w}"));
-        }
-        if let Some(p) = t.final_price {
-            summary.push_str(&format!("，中标价 {}", p.to_yuan_string()));
-        }
-        if let Some(s) = &t.saving
-            && s.amount > Money::ZERO
-        {
-            summary.push_str(&format!("，比此前报价节省 {}", s.amount.to_yuan_string()));
-        }
-        summary.push('。');
         out.push(entry(
             slug,
-            ("tender", "招标"),
+            "tender",
             &t.id,
-            format!("招标结果：{}", t.title),
+            t.title.clone(),
             format!("{slug}/tenders/{}.html", t.id),
             awarded,
-            summary,
+            Figures {
+                bids: Some(t.bids.len()),
+                winner: t.winner.clone(),
+                final_price: t.final_price,
+                saving: t
+                    .saving
+                    .as_ref()
+                    .map(|s| s.amount)
+                    .filter(|a| *a > Money::ZERO),
+                ..Figures::default()
+            },
         ));
     }
     if let Some(fees) = &report.fees {
@@ -141,60 +206,55 @@ pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
             p.3 += row.received;
         }
         for (key, (label, end, receivable, received)) in periods {
-            let rate = ratio_bp(received.0, receivable.0)
-                .map(|bp| format!("，收缴率 {}", format_bp(bp)))
-                .unwrap_or_default();
             out.push(entry(
                 slug,
-                ("fees", "物业费"),
+                "fees",
                 key,
-                format!("{label}物业费收缴情况已公示"),
+                label.to_string(),
                 format!("{slug}/fees.html"),
                 end,
-                format!(
-                    "应收 {}，实收 {}{rate}。",
-                    receivable.to_yuan_string(),
-                    received.to_yuan_string()
-                ),
+                Figures {
+                    receivable: Some(receivable),
+                    received: Some(received),
+                    rate_bp: ratio_bp(received.0, receivable.0),
+                    ..Figures::default()
+                },
             ));
         }
     }
     if let Some(revenue) = &report.revenue {
         // One entry per quarter, dated by its last entry.
-        let mut quarters: BTreeMap<String, (String, String, Money, Money, Money)> = BTreeMap::new();
+        let mut quarters: BTreeMap<String, (String, String, [Money; 3])> = BTreeMap::new();
         for e in revenue.years.iter().flat_map(|y| &y.entries) {
             let Some((key, label)) = quarter_of(&e.date_to) else {
                 continue;
             };
-            let q = quarters.entry(key).or_insert((
-                label,
-                e.date_to.clone(),
-                Money::ZERO,
-                Money::ZERO,
-                Money::ZERO,
-            ));
+            let q = quarters
+                .entry(key)
+                .or_insert((label, e.date_to.clone(), [Money::ZERO; 3]));
             if e.date_to > q.1 {
                 q.1 = e.date_to.clone();
             }
-            q.2 += e.gross;
-            q.3 += e.costs;
-            q.4 += e.net;
+            q.2[0] += e.gross;
+            q.2[1] += e.costs;
+            q.2[2] += e.net;
         }
-        for (key, (label, date, gross, costs, net)) in quarters {
-            out.push(entry(
+        for (key, (label, date, [gross, costs, net])) in quarters {
+            let e = entry(
                 slug,
-                ("revenue", "公共收益"),
+                "revenue",
                 &key,
-                format!("{label}公共收益已公示"),
+                label,
                 format!("{slug}/revenue.html"),
                 &date,
-                format!(
-                    "收入 {}，合理成本 {}，净收益 {}。",
-                    gross.to_yuan_string(),
-                    costs.to_yuan_string(),
-                    net.to_yuan_string()
-                ),
-            ));
+                Figures {
+                    gross: Some(gross),
+                    costs: Some(costs),
+                    net: Some(net),
+                    ..Figures::default()
+                },
+            );
+            out.push(mark_partial(e, &key));
         }
     }
     if let Some(fund) = &report.fund {
@@ -222,21 +282,22 @@ pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
             }
         }
         for (key, (label, date, [deposits, interest, withdrawals], balance)) in quarters {
-            out.push(entry(
+            let e = entry(
                 slug,
-                ("fund", "维修资金"),
+                "fund",
                 &key,
-                format!("{label}维修资金收支已公示"),
+                label,
                 format!("{slug}/fund.html"),
                 &date,
-                format!(
-                    "交存 {}，利息 {}，支取 {}，余额 {}。",
-                    deposits.to_yuan_string(),
-                    interest.to_yuan_string(),
-                    withdrawals.to_yuan_string(),
-                    balance.to_yuan_string()
-                ),
-            ));
+                Figures {
+                    deposits: Some(deposits),
+                    interest: Some(interest),
+                    withdrawals: Some(withdrawals),
+                    balance: Some(balance),
+                    ..Figures::default()
+                },
+            );
+            out.push(mark_partial(e, &key));
         }
     }
     sort_newest_first(&mut out);
@@ -248,7 +309,7 @@ pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
             .iter()
             .find(|n| e.path.strip_prefix(&prefix) == Some(&format!("{}.html", n.id)))
         {
-            e.summary = crate::render::markdown::excerpt(&n.body_markdown, 120);
+            e.excerpt = crate::render::markdown::excerpt(&n.body_markdown, 120);
         }
     }
     out
@@ -270,6 +331,26 @@ mod tests {
         assert_ne!(a, urn_uuid("sanwu-feed\u{0}mingxiu\u{0}revenue\u{0}2025Q2"));
         assert_eq!(a.len(), "urn:uuid:".len() + 36);
         assert_eq!(&a[9 + 14..9 + 15], "8", "version 8: {a}");
+    }
+
+    #[test]
+    fn a_quarter_in_progress_says_how_far_it_goes() {
+        let e = |date: &str| {
+            entry(
+                "s",
+                "fund",
+                "2026Q1",
+                "2026年第1季度".into(),
+                "p".into(),
+                date,
+                Figures::default(),
+            )
+        };
+        assert_eq!(
+            mark_partial(e("2026-01-25"), "2026Q1").through.as_deref(),
+            Some("2026-01-25")
+        );
+        assert_eq!(mark_partial(e("2026-03-31"), "2026Q1").through, None);
     }
 
     #[test]

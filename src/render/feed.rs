@@ -81,26 +81,23 @@ impl Sink for Recorder<'_> {
     }
 }
 
+/// The feed as a whole; the template words its title from `compound` (absent in the portal's).
 #[derive(Serialize)]
-struct FeedHead {
+struct FeedHead<'a> {
     id: String,
-    title: String,
-    subtitle: String,
+    compound: Option<&'a str>,
     updated: String,
     self_href: String,
     alternate_href: String,
-    author: String,
 }
 
 #[derive(Serialize)]
 struct FeedItem<'a> {
-    id: &'a str,
-    title: String,
+    #[serde(flatten)]
+    entry: &'a FeedEntry,
+    /// The compound's name, in the portal's feed.
+    compound: Option<&'a str>,
     href: String,
-    updated: &'a str,
-    kind: &'a str,
-    category: &'a str,
-    summary: &'a str,
 }
 
 #[derive(Serialize)]
@@ -152,28 +149,19 @@ impl SiteRenderer {
         let entries = feed::entries(report, FEED_LENGTH);
         let head = FeedHead {
             id: urn_uuid(&format!("sanwu-feed\u{0}{slug}")),
-            title: format!("{} · 阳光三务公示", report.name),
-            subtitle: format!(
-                "{}的公告、招标结果和台账公示（物业费、公共收益、维修资金）",
-                report.name
-            ),
+            compound: Some(&report.name),
             updated: entries
                 .first()
                 .map_or(NO_ENTRIES.to_string(), |e| e.updated.clone()),
             self_href: self.href(&format!("{slug}/feed.xml"), 1),
             alternate_href: self.href(&format!("{slug}/index.html"), 1),
-            author: self.site.title.clone(),
         };
         let items = entries
             .iter()
             .map(|e| FeedItem {
-                id: &e.id,
-                title: e.title.clone(),
+                entry: e,
+                compound: None,
                 href: self.href(&e.path, 1),
-                updated: &e.updated,
-                kind: &e.kind,
-                category: &e.category,
-                summary: &e.summary,
             })
             .collect();
         self.render_feed(sink, &format!("{slug}/feed.xml"), head, items, site)?;
@@ -210,25 +198,19 @@ impl SiteRenderer {
                 "sanwu-feed\u{0}portal\u{0}{}\u{0}{}",
                 self.site.base_url, self.site.title
             )),
-            title: self.site.title.clone(),
-            subtitle: "各小区的公告、招标结果和台账公示".to_string(),
+            compound: None,
             updated: entries
                 .first()
                 .map_or(NO_ENTRIES.to_string(), |(_, e)| e.updated.clone()),
             self_href: self.href("feed.xml", 0),
             alternate_href: self.href("index.html", 0),
-            author: self.site.title.clone(),
         };
         let items = entries
             .iter()
             .map(|(name, e)| FeedItem {
-                id: &e.id,
-                title: format!("{name}：{}", e.title),
+                entry: e,
+                compound: Some(name),
                 href: self.href(&e.path, 0),
-                updated: &e.updated,
-                kind: &e.kind,
-                category: &e.category,
-                summary: &e.summary,
             })
             .collect();
         self.render_feed(sink, "feed.xml", head, items, &self.site)?;
