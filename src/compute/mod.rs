@@ -7,6 +7,7 @@
 pub mod feed;
 pub mod fund;
 pub mod provenance;
+pub mod share_calc;
 pub mod vote;
 
 use std::collections::BTreeMap;
@@ -341,6 +342,8 @@ pub struct CategoryTotal {
 pub struct AllocationTotal {
     pub allocation: crate::ledger::revenue::Allocation,
     pub net: Money,
+    /// The residents' share calculator, for net revenue that goes to the owners by floor area.
+    pub share_calc: Option<share_calc::ShareCalc>,
 }
 
 fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
@@ -424,7 +427,11 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
             .remove(y)
             .unwrap_or_default()
             .into_iter()
-            .map(|(allocation, net)| AllocationTotal { allocation, net })
+            .map(|(allocation, net)| AllocationTotal {
+                allocation,
+                net,
+                share_calc: share_calc::for_allocation(allocation, net, books.info.floor_area),
+            })
             .collect();
     }
     let years: Vec<RevenueYear> = years.into_values().rev().collect();
@@ -550,6 +557,8 @@ pub struct ProjectView {
     pub shares_area: i64,
     /// Yuan per ㎡ in ten-thousandths (use the `price` filter): what one ㎡ of floor area carries.
     pub rate_per_sqm: Option<i64>,
+    /// The residents' share calculator (amount, area basis, rounding rule).
+    pub share_calc: Option<share_calc::ShareCalc>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -649,6 +658,7 @@ fn project_view(
                 let den = i128::from(shares_area);
                 ((2 * num + den) / (2 * den)) as i64
             }),
+        share_calc: share_calc::for_project(p),
     }
 }
 

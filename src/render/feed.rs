@@ -181,10 +181,12 @@ impl SiteRenderer {
         Ok(())
     }
 
-    /// The portal's `feed.xml`, and with an absolute base URL its sitemap index.
+    /// The portal's `feed.xml`, and with an absolute base URL its sitemap index and
+    /// `sitemap-portal.xml` of the portal's own pages `recorded` so far.
     pub(super) fn render_portal_feeds(
         &self,
         summaries: &[CompoundSummary],
+        recorded: &Recorder,
         sink: &dyn Sink,
     ) -> Result<(), Fatal> {
         let mut entries: Vec<(&str, FeedEntry)> = summaries
@@ -215,13 +217,15 @@ impl SiteRenderer {
             .collect();
         self.render_feed(sink, "feed.xml", head, items, &self.site)?;
         if let Some(base) = self.absolute_base() {
+            let urls: Vec<SitemapUrl> = recorded
+                .indexable_pages()
+                .into_iter()
+                .map(|p| SitemapUrl {
+                    loc: format!("{base}{p}"),
+                })
+                .collect();
             let mut ctx = Context::new();
-            ctx.insert(
-                "urls",
-                &[SitemapUrl {
-                    loc: format!("{base}index.html"),
-                }],
-            );
+            ctx.insert("urls", &urls);
             let xml = self.render_xml("sitemap.xml", &ctx)?;
             sink.write("sitemap-portal.xml", xml.as_bytes())?;
             let mut maps = vec![SitemapUrl {

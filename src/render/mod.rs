@@ -5,6 +5,7 @@
 pub mod feed;
 pub mod markdown;
 pub mod opendata;
+pub mod search;
 pub mod theme;
 
 use std::collections::HashMap;
@@ -285,6 +286,13 @@ impl SiteRenderer {
         Ok(PreparedCompound { value, key })
     }
 
+    /// Renders one template to a string (for files assembled from several parts).
+    pub(crate) fn render(&self, template: &str, context: &Context) -> Result<String, Fatal> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_error(&e))
+    }
+
     fn page(
         &self,
         sink: &dyn Sink,
@@ -314,8 +322,20 @@ impl SiteRenderer {
         self.render_prepared(report, prepared, sink)
     }
 
-    /// [`render_compound`](Self::render_compound) with the report already serialised.
+    /// [`render_compound`](Self::render_compound) with the report already serialised; the
+    /// compound's search index is collected from its pages as they are written.
     pub fn render_prepared(
+        &self,
+        report: &CompoundReport,
+        prepared: PreparedCompound,
+        sink: &dyn Sink,
+    ) -> Result<(), Fatal> {
+        let indexer = search::Indexer::new(sink);
+        self.render_compound_pages(report, prepared, &indexer)?;
+        indexer.finish(&report.slug, self)
+    }
+
+    fn render_compound_pages(
         &self,
         report: &CompoundReport,
         prepared: PreparedCompound,
@@ -438,6 +458,9 @@ impl SiteRenderer {
         summaries: &[CompoundSummary],
         sink: &dyn Sink,
     ) -> Result<(), Fatal> {
+        // Notes the pages written, for the portal's sitemap.
+        let recorder = feed::Recorder::new(sink);
+        let sink: &dyn Sink = &recorder;
         #[derive(Serialize)]
         struct LatestNotice<'a> {
             compound: &'a str,
@@ -474,7 +497,8 @@ impl SiteRenderer {
         ctx.insert("latest_notices", &latest);
         ctx.insert("totals", &totals);
         self.page(sink, "index.html", "portal.html", &mut ctx, "portal")?;
-        self.render_portal_feeds(summaries, sink)?;
+        self.page(sink, "search.html", "search.html", &mut ctx, "search")?;
+        self.render_portal_feeds(summaries, &recorder, sink)?;
         for (path, bytes) in &self.assets {
             sink.write(path, bytes)?;
         }

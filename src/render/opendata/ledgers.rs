@@ -254,7 +254,8 @@ pub fn fund(report: &CompoundReport) -> Option<Table> {
     Some(Table {
         name: "fund",
         title: format!("{}专项维修资金", report.name),
-        description: "维修资金账户的每笔交存、利息、支取和结存核对一行，附逐行账面余额。".into(),
+        description: "维修资金账户的每笔收支（交存、结息、支取）和结存核对一行，附逐行账面余额。"
+            .into(),
         fields: FUND,
         primary_key: &[],
         foreign_keys: &[],
