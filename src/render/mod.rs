@@ -3,6 +3,7 @@
 //! the site works from any host, any sub-path, and from a folder opened in a browser.
 
 pub mod feed;
+pub mod i18n;
 pub mod markdown;
 pub mod opendata;
 pub mod search;
@@ -17,7 +18,7 @@ use tera::{Context, Tera, Value};
 use crate::compute::{CompoundReport, CompoundSummary};
 use crate::config::Config;
 use crate::error::Fatal;
-use crate::ledger::amount::{Area, Money, Price, format_bp};
+use crate::ledger::amount::{Money, Price, format_bp};
 
 thread_local! {
     /// The page being rendered: one buffer per thread, reused from page to page.
@@ -35,6 +36,8 @@ pub struct SiteContext {
     pub source_commit: Option<String>,
     /// Whether the sources had uncommitted changes.
     pub source_dirty: bool,
+    /// The site language for `<html lang>`: `zh-CN` or `en`.
+    pub lang: &'static str,
 }
 
 /// Something that accepts rendered files (path relative to the output root, bytes).
@@ -57,6 +60,8 @@ pub struct SiteRenderer {
     assets: Vec<(String, Vec<u8>)>,
     /// The OCDS ocid prefix of the portal's tenders (`[open_data] ocid_prefix`).
     ocid_prefix: String,
+    /// The interface strings of the site language, the template value `t`.
+    strings: Value,
     /// SHA-256 state over everything but the compound that a compound's pages depend on: the
     /// code, the theme and the site's settings.
     fingerprint: ring::digest::Context,
@@ -124,11 +129,6 @@ fn filter_yuan(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value>
     ))
 }
 
-/// `{{ fen | wan }}` → 17.26万
-fn filter_wan(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(Money(int_arg(value, "wan")?).to_wan_string()))
-}
-
 /// `{{ fen | plain_yuan }}` → 172600.00
 fn filter_plain_yuan(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     Ok(Value::String(
@@ -139,13 +139,6 @@ fn filter_plain_yuan(value: &Value, _: &HashMap<String, Value>) -> tera::Result<
 /// `{{ basis_points | pct }}` → 95.12%
 fn filter_pct(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     Ok(Value::String(format_bp(int_arg(value, "pct")?)))
-}
-
-/// `{{ hundredths_of_m2 | area }}` → 58,230.45㎡
-fn filter_area(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(
-        Area(int_arg(value, "area")?).to_display_string(),
-    ))
 }
 
 /// `{{ price | price }}` → 1.80
@@ -192,6 +185,14 @@ fn template_error(error: &tera::Error) -> Fatal {
         detail.push_str(&s.to_string());
         source = s.source();
     }
+    if let Some(at) = detail.find("Variable `t.") {
+        let key = detail[at + 10..].split('`').next().unwrap_or_default();
+        detail.push_str(&format!(
+            " (the interface string `{key}` is defined in no strings file: add it to the \
+             theme's i18n/{}.toml)",
+            i18n::FALLBACK
+        ));
+    }
     let name = match &error.kind {
         tera::ErrorKind::TemplateNotFound(n) => n.clone(),
         _ => "theme".to_string(),
@@ -209,22 +210,22 @@ impl SiteRenderer {
     pub fn new(root: &Path, config: &Config) -> Result<SiteRenderer, Fatal> {
         let theme = theme::Theme::load(root, &config.theme)?;
         let source = crate::write::manifest::source_commit(root);
+        let strings = i18n::Strings::resolve(&theme.strings, config.language)?;
+        let inlined: Vec<(&str, String)> = theme
+            .templates
+            .iter()
+            .map(|(n, s)| (n.as_str(), strings.inline(s)))
+            .collect();
         let mut tera = Tera::default();
-        tera.add_raw_templates(
-            theme
-                .templates
-                .iter()
-                .map(|(n, s)| (n.as_str(), s.as_str())),
-        )
-        .map_err(|e| template_error(&e))?;
+        tera.add_raw_templates(inlined.iter().map(|(n, s)| (*n, s.as_str())))
+            .map_err(|e| template_error(&e))?;
         tera.register_filter("yuan", filter_yuan);
-        tera.register_filter("wan", filter_wan);
         tera.register_filter("plain_yuan", filter_plain_yuan);
         tera.register_filter("pct", filter_pct);
-        tera.register_filter("area", filter_area);
         tera.register_filter("price", filter_price);
         tera.register_filter("thousands", filter_thousands);
         tera.register_filter("bar_width", filter_bar_width);
+        strings.register(&mut tera);
         let site = SiteContext {
             title: config.title.clone(),
             description: config.description.clone(),
@@ -232,6 +233,7 @@ impl SiteRenderer {
             generator: format!("sanwu {}", env!("CARGO_PKG_VERSION")),
             source_commit: source.0.map(|c| c.chars().take(10).collect()),
             source_dirty: source.1,
+            lang: i18n::html_lang(config.language),
         };
         let mut fingerprint = ring::digest::Context::new(&ring::digest::SHA256);
         let mut feed = |bytes: &[u8]| {
@@ -256,11 +258,18 @@ impl SiteRenderer {
             feed(path.as_bytes());
             feed(bytes);
         }
+        feed(i18n::code(config.language).as_bytes());
+        for layer in &theme.strings {
+            for text in [&layer.lang, &layer.origin, &layer.text] {
+                feed(text.as_bytes());
+            }
+        }
         Ok(SiteRenderer {
             tera,
             site,
             assets: theme.assets,
             ocid_prefix: config.ocid_prefix.clone(),
+            strings: strings.to_value(),
             fingerprint,
         })
     }
@@ -353,6 +362,7 @@ impl SiteRenderer {
         };
         let mut ctx = Context::new();
         ctx.insert("site", &site);
+        ctx.insert("t", &self.strings);
         let mut base = Context::from_value(serde_json::json!({ "compound": prepared.value }))
             .map_err(|e| template_error(&e))?;
         base.extend(ctx);
@@ -493,6 +503,7 @@ impl SiteRenderer {
         };
         let mut ctx = Context::new();
         ctx.insert("site", &self.site);
+        ctx.insert("t", &self.strings);
         ctx.insert("compounds", summaries);
         ctx.insert("latest_notices", &latest);
         ctx.insert("totals", &totals);

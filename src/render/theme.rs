@@ -2,12 +2,15 @@
 //! sitemaps) and static assets (`static/**`). The
 //! `default` theme is compiled into the binary from `themes/default/`; a portal may ship its own
 //! under `themes/<name>/`, and may override any single template by putting a file of the same name
-//! in its `templates/` folder, and add or replace assets in its `static/` folder.
+//! in its `templates/` folder, and add or replace assets in its `static/` folder. Interface strings
+//! are `i18n/<lang>.toml` files: the default theme's, then an on-disk theme's, then the portal's
+//! own `i18n/<lang>.toml` at its root, each overriding single keys of the ones before.
 
 use std::path::Path;
 
 use include_dir::{Dir, include_dir};
 
+use super::i18n::Layer;
 use crate::error::Fatal;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -18,6 +21,8 @@ pub struct Theme {
     pub templates: Vec<(String, String)>,
     /// (path relative to the output root, bytes), sorted by path.
     pub assets: Vec<(String, Vec<u8>)>,
+    /// Strings files in override order (see `render::i18n`).
+    pub strings: Vec<Layer>,
 }
 
 impl Theme {
@@ -30,6 +35,7 @@ impl Theme {
                     .map(|(n, bytes)| (n, String::from_utf8_lossy(&bytes).into_owned()))
                     .collect(),
                 assets: prefixed(read_folder(&on_disk.join("static"), "")?),
+                strings: embedded().strings,
             }
         } else if name == "default" {
             embedded()
@@ -52,6 +58,13 @@ impl Theme {
                 None => theme.assets.push((path, bytes)),
             }
         }
+        if on_disk.is_dir() {
+            theme.strings.extend(layers(
+                &on_disk.join("i18n"),
+                &format!("themes/{name}/i18n"),
+            )?);
+        }
+        theme.strings.extend(layers(&root.join("i18n"), "i18n")?);
         theme.templates.sort();
         theme.assets.sort();
         Ok(theme)
@@ -68,14 +81,33 @@ fn prefixed(files: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
 fn embedded() -> Theme {
     let mut templates = Vec::new();
     let mut assets = Vec::new();
-    collect_embedded(&DEFAULT_THEME, &mut templates, &mut assets);
-    Theme { templates, assets }
+    let mut strings = Vec::new();
+    collect_embedded(&DEFAULT_THEME, &mut templates, &mut assets, &mut strings);
+    Theme {
+        templates,
+        assets,
+        strings,
+    }
+}
+
+/// The `<lang>.toml` files directly in `dir`, by name.
+fn layers(dir: &Path, shown: &str) -> Result<Vec<Layer>, Fatal> {
+    Ok(read_folder(dir, "toml")?
+        .into_iter()
+        .filter(|(name, _)| !name.contains('/'))
+        .map(|(name, bytes)| Layer {
+            lang: name.trim_end_matches(".toml").to_string(),
+            origin: format!("{shown}/{name}"),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        })
+        .collect())
 }
 
 fn collect_embedded(
     dir: &Dir<'static>,
     templates: &mut Vec<(String, String)>,
     assets: &mut Vec<(String, Vec<u8>)>,
+    strings: &mut Vec<Layer>,
 ) {
     for file in dir.files() {
         let path = file.path().to_string_lossy().replace('\\', "/");
@@ -86,12 +118,20 @@ fn collect_embedded(
                     file.contents_utf8().unwrap_or_default().to_string(),
                 ));
             }
+        } else if let Some(name) = path.strip_prefix("i18n/") {
+            if let Some(lang) = name.strip_suffix(".toml") {
+                strings.push(Layer {
+                    lang: lang.to_string(),
+                    origin: format!("themes/default/{path}"),
+                    text: file.contents_utf8().unwrap_or_default().to_string(),
+                });
+            }
         } else if path.starts_with("static/") {
             assets.push((path, file.contents().to_vec()));
         }
     }
     for sub in dir.dirs() {
-        collect_embedded(sub, templates, assets);
+        collect_embedded(sub, templates, assets, strings);
     }
 }
 

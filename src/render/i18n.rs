@@ -1,0 +1,417 @@
+//! Interface strings: the theme's `i18n/<lang>.toml` tables merged with the portal's overrides and
+//! resolved for the site language (a key missing in that language falls back to zh), and the
+//! filters whose output depends on the language: `fill` (named placeholders), `term` (data
+//! vocabulary such as revenue categories), `code` (language-neutral names of labels), `period`,
+//! `source_lines`, `wan` and `area`. Rust only computes the numbers; every word and unit shown on
+//! the site comes from the strings.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tera::Value;
+
+use crate::diag::catalog::Lang;
+use crate::error::Fatal;
+use crate::ledger::amount::{Area, Money};
+
+/// One strings file: its language (file stem), where it came from, and its text.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub lang: String,
+    pub origin: String,
+    pub text: String,
+}
+
+/// The strings of the site language, with zh filling the gaps.
+pub struct Strings {
+    pub lang: Lang,
+    pub table: toml::Table,
+}
+
+/// The code of the fallback language, whose file must define every key.
+pub const FALLBACK: &str = "zh";
+
+pub fn code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    }
+}
+
+/// The value of `<html lang>`.
+pub fn html_lang(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh-CN",
+        Lang::En => "en",
+    }
+}
+
+/// Tables in `over` replace single keys of `base`, recursively.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+impl Strings {
+    /// Merges the layers (later ones override single keys) of zh, then of `lang` over them.
+    pub fn resolve(layers: &[Layer], lang: Lang) -> Result<Strings, Fatal> {
+        let mut table = toml::Table::new();
+        for wanted in [FALLBACK, code(lang)] {
+            for layer in layers.iter().filter(|l| l.lang == wanted) {
+                let parsed: toml::Table =
+                    toml::from_str(&layer.text).map_err(|e| Fatal::Template {
+                        name: layer.origin.clone(),
+                        detail: e.to_string(),
+                    })?;
+                merge(&mut table, parsed);
+            }
+            if wanted == code(lang) {
+                break;
+            }
+        }
+        Ok(Strings { lang, table })
+    }
+
+    /// The strings as the template value `t`.
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(&self.table).unwrap_or(Value::Null)
+    }
+
+    fn section(&self, name: &str) -> HashMap<String, String> {
+        self.table
+            .get(name)
+            .and_then(toml::Value::as_table)
+            .map(|t| {
+                t.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The template with every plain `{{ t.section.key }}` (optionally `| safe`) replaced by the
+    /// string itself, escaped as tera would escape it, so that the common case costs nothing per
+    /// page. Anything else (placeholders, other filters, unknown keys) is left for tera.
+    pub fn inline(&self, source: &str) -> String {
+        let mut out = String::with_capacity(source.len());
+        let mut rest = source;
+        while let Some(at) = rest.find("{{ t.") {
+            out.push_str(&rest[..at]);
+            let tail = &rest[at..];
+            let Some(end) = tail.find("}}") else {
+                break;
+            };
+            let inner = tail[3..end].trim();
+            match self.plain(inner) {
+                Some(text) => out.push_str(&text),
+                None => out.push_str(&tail[..end + 2]),
+            }
+            rest = &tail[end + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The output of `t.section.key` or `t.section.key | safe`, when it is a defined string.
+    fn plain(&self, expression: &str) -> Option<String> {
+        let (path, safe) = match expression.strip_suffix("| safe") {
+            Some(path) => (path.trim_end(), true),
+            None => (expression, false),
+        };
+        let mut parts = path.strip_prefix("t.")?.split('.');
+        let (section, key) = (parts.next()?, parts.next()?);
+        let valid =
+            |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if parts.next().is_some() || !valid(section) || !valid(key) {
+            return None;
+        }
+        let text = self.table.get(section)?.get(key)?.as_str()?;
+        // Text that tera would read as a tag stays a value.
+        if ["{{", "{%", "{#"].iter().any(|d| text.contains(d)) {
+            return None;
+        }
+        Some(if safe {
+            text.to_string()
+        } else {
+            tera::escape_html(text)
+        })
+    }
+
+    /// Registers the language-dependent filters on `tera`.
+    pub fn register(&self, tera: &mut tera::Tera) {
+        let format = Arc::new(self.section("format"));
+        let terms = Arc::new(self.section("terms"));
+        let lang = self.lang;
+        tera.register_filter("fill", Fill);
+        tera.register_filter("code", filter_code);
+        tera.register_filter(
+            "term",
+            move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
+                Ok(match value.as_str().and_then(|s| terms.get(s)) {
+                    Some(text) => Value::String(text.clone()),
+                    None => value.clone(),
+                })
+            },
+        );
+        let f = Arc::clone(&format);
+        tera.register_filter(
+            "period",
+            move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
+                let Some(text) = value.as_str() else {
+                    return Ok(value.clone());
+                };
+                Ok(Value::String(
+                    period_label(text, &f).unwrap_or_else(|| text.to_string()),
+                ))
+            },
+        );
+        let f = Arc::clone(&format);
+        tera.register_filter(
+            "source_lines",
+            move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
+                let Some(text) = value.as_str() else {
+                    return Ok(value.clone());
+                };
+                Ok(Value::String(
+                    source_lines(text, &f).unwrap_or_else(|| text.to_string()),
+                ))
+            },
+        );
+        let f = Arc::clone(&format);
+        tera.register_filter(
+            "wan",
+            move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
+                let fen = super::int_arg(value, "wan")?;
+                Ok(Value::String(big_amount(fen, lang, &f)))
+            },
+        );
+        tera.register_filter(
+            "area",
+            move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
+                let hundredths = super::int_arg(value, "area")?;
+                let number = Area(hundredths).to_display_string();
+                let number = number.trim_end_matches(|c: char| !c.is_ascii_digit());
+                Ok(Value::String(
+                    pattern(&format, "area").replace("{n}", number),
+                ))
+            },
+        );
+    }
+}
+
+/// `{% if row.kind | code == "Withdrawal" %}`: the language-neutral name of a ledger label (tender
+/// methods, fund movements, notice kinds, project statuses and matters), so that templates compare
+/// labels without spelling them; other text is returned as it is.
+fn filter_code(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    use crate::ledger::{fund::FundKind, notice::NoticeKind, project, tender::Method};
+    let Some(text) = value.as_str() else {
+        return Ok(value.clone());
+    };
+    let code = Method::from_label(text)
+        .map(|v| format!("{v:?}"))
+        .or_else(|| FundKind::from_label(text).map(|v| format!("{v:?}")))
+        .or_else(|| NoticeKind::from_label(text).map(|v| format!("{v:?}")))
+        .or_else(|| project::Status::from_label(text).map(|v| format!("{v:?}")))
+        .or_else(|| project::Matter::from_label(text).map(|v| format!("{v:?}")));
+    Ok(Value::String(code.unwrap_or_else(|| text.to_string())))
+}
+
+fn pattern<'a>(format: &'a HashMap<String, String>, key: &str) -> &'a str {
+    format.get(key).map(String::as_str).unwrap_or("{n}")
+}
+
+/// A period ("2024年第1季度", as the ledgers' views label it) in the words of `[format]`; `None`
+/// for anything that is not a period (a day, free text).
+fn period_label(text: &str, format: &HashMap<String, String>) -> Option<String> {
+    use crate::ledger::calendar::Period;
+    let period = Period::parse(text)?;
+    let (key, number) = match period {
+        Period::Year(_) => ("period_year", 0),
+        Period::Half(_, 1) => ("period_first_half", 1),
+        Period::Half(_, h) => ("period_second_half", h),
+        Period::Quarter(_, q) => ("period_quarter", q),
+        Period::Month(_, m) => ("period_month", m),
+    };
+    let template = format.get(key)?;
+    Some(
+        template
+            .replace("{year}", &period.year().to_string())
+            .replace("{nn}", &format!("{number:02}"))
+            .replace("{n}", &number.to_string()),
+    )
+}
+
+/// The provenance of a total as `compute::provenance` writes it (`content/x/fees.csv 第 2–4、6 行`),
+/// reworded with `[format] source_lines` and `line_separator`; `None` for any other text.
+fn source_lines(text: &str, format: &HashMap<String, String>) -> Option<String> {
+    let (file, ranges) = text.strip_suffix(" 行")?.split_once(" 第 ")?;
+    let template = format.get("source_lines")?;
+    let separator = format.get("line_separator")?;
+    let ranges: Vec<&str> = ranges.split('、').collect();
+    Some(
+        template
+            .replace("{file}", file)
+            .replace("{lines}", &ranges.join(separator)),
+    )
+}
+
+/// A headline amount: zh in 万 with two decimals (17.26万), en in thousands of yuan with one
+/// decimal (¥172.6k) — both to the hundred yuan; below 10,000 yuan the exact amount.
+fn big_amount(fen: i64, lang: Lang, format: &HashMap<String, String>) -> String {
+    let money = Money(fen);
+    let abs = fen.unsigned_abs();
+    if abs < 1_000_000 {
+        return money.to_yuan_string();
+    }
+    let sign = if fen < 0 { "-" } else { "" };
+    // Hundreds of yuan (10,000 fen), rounded half up.
+    let hundreds = (abs + 5_000) / 10_000;
+    let (whole, fraction) = match lang {
+        Lang::Zh => (hundreds / 100, format!("{:02}", hundreds % 100)),
+        Lang::En => (hundreds / 10, format!("{}", hundreds % 10)),
+    };
+    let grouped = Money(i64::try_from(whole).unwrap_or(i64::MAX / 100) * 100).to_yuan_string();
+    let grouped = grouped
+        .trim_start_matches('¥')
+        .split('.')
+        .next()
+        .unwrap_or("0");
+    let number = format!("{grouped}.{fraction}");
+    format!(
+        "{sign}{}",
+        pattern(format, "big_amount").replace("{n}", &number)
+    )
+}
+
+/// `{{ t.page.key | fill(year=y.year, name=compound.name) }}`: replaces `{year}`, `{name}` … in a
+/// string with the escaped values. The string itself is theme text and is output as it is.
+struct Fill;
+
+impl tera::Filter for Fill {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let Some(text) = value.as_str() else {
+            return Err(tera::Error::msg(format!(
+                "filter `fill` expects a string, got {value}"
+            )));
+        };
+        let mut out = text.to_string();
+        let mut names: Vec<&String> = args.keys().collect();
+        names.sort();
+        for name in names {
+            let shown = match &args[name] {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            out = out.replace(&format!("{{{name}}}"), &tera::escape_html(&shown));
+        }
+        Ok(Value::String(out))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(lang: &str, text: &str) -> Layer {
+        Layer {
+            lang: lang.into(),
+            origin: format!("{lang}.toml"),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn missing_keys_fall_back_to_zh_and_overrides_replace_single_keys() {
+        let layers = [
+            layer("zh", "[nav]\na = \"甲\"\nb = \"乙\""),
+            layer("en", "[nav]\na = \"A\""),
+            layer("en", "[nav]\nb = \"Bee\""),
+        ];
+        let en = Strings::resolve(&layers, Lang::En).unwrap();
+        assert_eq!(en.table["nav"]["a"].as_str(), Some("A"));
+        assert_eq!(en.table["nav"]["b"].as_str(), Some("Bee"));
+        let zh = Strings::resolve(&layers[..2], Lang::Zh).unwrap();
+        assert_eq!(zh.table["nav"]["a"].as_str(), Some("甲"));
+        assert_eq!(zh.table["nav"]["b"].as_str(), Some("乙"));
+    }
+
+    #[test]
+    fn a_broken_strings_file_is_an_error_naming_it() {
+        let err = Strings::resolve(&[layer("zh", "[nav\n")], Lang::Zh)
+            .err()
+            .unwrap();
+        assert!(format!("{err:?}").contains("zh.toml"));
+    }
+
+    #[test]
+    fn plain_strings_are_written_into_the_template() {
+        let strings = Strings::resolve(
+            &[layer(
+                "zh",
+                "[nav]\na = \"甲/乙\"\nb = \"{n}户\"\nc = \"{{x}}\"",
+            )],
+            Lang::Zh,
+        )
+        .unwrap();
+        assert_eq!(
+            strings.inline(
+                "<p>{{ t.nav.a }}|{{ t.nav.a | safe }}|{{ t.nav.b | fill(n=x) }}|{{ t.nav.zz }}|{{ t.nav.c }}</p>"
+            ),
+            "<p>甲&#x2F;乙|甲/乙|{{ t.nav.b | fill(n=x) }}|{{ t.nav.zz }}|{{ t.nav.c }}</p>"
+        );
+    }
+
+    #[test]
+    fn big_amounts_follow_the_language() {
+        let f = |s: &str| HashMap::from([("big_amount".to_string(), s.to_string())]);
+        assert_eq!(big_amount(17_260_000, Lang::Zh, &f("{n}万")), "17.26万");
+        assert_eq!(big_amount(17_260_000, Lang::En, &f("¥{n}k")), "¥172.6k");
+        assert_eq!(
+            big_amount(12_345_678_900, Lang::En, &f("¥{n}k")),
+            "¥123,456.8k"
+        );
+        assert_eq!(big_amount(-17_260_000, Lang::En, &f("¥{n}k")), "-¥172.6k");
+        assert_eq!(big_amount(99_999, Lang::En, &f("¥{n}k")), "¥999.99");
+    }
+
+    #[test]
+    fn source_lines_are_reworded() {
+        let f = HashMap::from([
+            (
+                "source_lines".to_string(),
+                "{file}, lines {lines}".to_string(),
+            ),
+            ("line_separator".to_string(), ", ".to_string()),
+        ]);
+        assert_eq!(
+            source_lines("content/x/fees.csv 第 2–4、6 行", &f).as_deref(),
+            Some("content/x/fees.csv, lines 2–4, 6")
+        );
+        assert_eq!(source_lines("content/x/fees.csv:3", &f), None);
+    }
+
+    #[test]
+    fn periods_are_worded_by_the_format_table() {
+        let f = HashMap::from([
+            ("period_quarter".to_string(), "Q{n} {year}".to_string()),
+            ("period_month".to_string(), "{year}-{nn}".to_string()),
+        ]);
+        assert_eq!(
+            period_label("2024年第1季度", &f).as_deref(),
+            Some("Q1 2024")
+        );
+        assert_eq!(period_label("2024年3月", &f).as_deref(), Some("2024-03"));
+        assert_eq!(period_label("2024-03-31", &f), None);
+    }
+}
