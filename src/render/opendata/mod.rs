@@ -24,8 +24,9 @@ pub struct DataFile {
     /// names only, so templates may print it unescaped.
     pub path: String,
     pub format: &'static str,
-    pub title: String,
-    pub description: String,
+    /// What it holds: the key of its title and description in the theme's strings
+    /// (`data_file_titles`, `data_file_notes`).
+    pub key: &'static str,
     /// Data rows (CSV files).
     pub rows: Option<usize>,
     pub bytes: usize,
@@ -75,8 +76,7 @@ impl SiteRenderer {
         let mut files: Vec<DataFile> = Vec::new();
         let mut write = |path: String,
                          format: &'static str,
-                         title: String,
-                         description: String,
+                         key: &'static str,
                          rows: Option<usize>,
                          bytes: &[u8]|
          -> Result<(), Fatal> {
@@ -84,8 +84,7 @@ impl SiteRenderer {
             files.push(DataFile {
                 path,
                 format,
-                title,
-                description,
+                key,
                 rows,
                 bytes: bytes.len(),
                 kilobytes: bytes.len().div_ceil(1024),
@@ -107,31 +106,17 @@ impl SiteRenderer {
         .collect();
         for t in &tables {
             let path = format!("data/{}.csv", t.name);
-            write(
-                path,
-                "CSV",
-                t.title.clone(),
-                t.description.clone(),
-                Some(t.rows.len()),
-                &t.to_csv(),
-            )?;
+            write(path, "CSV", t.name, Some(t.rows.len()), &t.to_csv())?;
             let json = match t.name {
-                "fees" => Some(ledgers::fees_json(report, t)),
-                "revenue" => Some(ledgers::revenue_json(report, t)),
-                "fund" => Some(ledgers::fund_json(report, t)),
+                "fees" => Some(("fees_json", ledgers::fees_json(report, t))),
+                "revenue" => Some(("revenue_json", ledgers::revenue_json(report, t))),
+                "fund" => Some(("fund_json", ledgers::fund_json(report, t))),
                 _ => None,
             };
-            if let Some(json) = json {
+            if let Some((key, json)) = json {
                 let path = format!("data/{}.json", t.name);
                 let bytes = json.map_err(|e| json_error(&path, &e))?;
-                write(
-                    path,
-                    "JSON",
-                    t.title.clone(),
-                    format!("{}另含按年汇总的合计。", t.description),
-                    None,
-                    &bytes,
-                )?;
+                write(path, "JSON", key, None, &bytes)?;
             }
         }
         if !report.projects.is_empty() {
@@ -139,25 +124,18 @@ impl SiteRenderer {
             let title = format!("{}维修资金使用项目（含表决）", report.name);
             let bytes =
                 ledgers::projects_json(report, &title).map_err(|e| json_error(&path, &e))?;
-            let description = if report.unit_open_data {
-                "每个项目的金额、资金来源、分摊、表决计票和结果，以及各户分摊明细。"
+            let key = if report.unit_open_data {
+                "projects_json_units"
             } else {
-                "每个项目的金额、资金来源、分摊、表决计票和结果（不含分户数据）。"
+                "projects_json"
             };
-            write(path, "JSON", title, description.into(), None, &bytes)?;
+            write(path, "JSON", key, None, &bytes)?;
         }
         if !report.tenders.is_empty() {
             let path = "data/tenders.json".to_string();
             let title = format!("{}招标（含报价）", report.name);
             let bytes = ledgers::tenders_json(report, &title).map_err(|e| json_error(&path, &e))?;
-            write(
-                path,
-                "JSON",
-                title,
-                "每次招标的各环节日期、全部投标报价、中标单位、合同和节省金额。".into(),
-                None,
-                &bytes,
-            )?;
+            write(path, "JSON", "tenders_json", None, &bytes)?;
             let path = "data/tenders-ocds.json".to_string();
             let uri = match self.absolute_base() {
                 Some(base) => format!("{base}{slug}/{path}"),
@@ -176,37 +154,21 @@ impl SiteRenderer {
                     detail,
                 })?;
                 let bytes = ledgers::to_json(&package).map_err(|e| json_error(&path, &e))?;
-                write(
-                    path,
-                    "OCDS",
-                    format!("{}招标（OCDS 1.1 发布包）", report.name),
-                    format!(
-                        "开放合同数据标准（OCDS 1.1，含 Bids 扩展）格式的招标、投标、中标和合同，ocid 前缀 {}。",
-                        self.ocid_prefix
-                    ),
-                    None,
-                    &bytes,
-                )?;
+                write(path, "OCDS", "tenders_ocds", None, &bytes)?;
             }
         }
         if !tables.is_empty() {
             let path = "datapackage.json".to_string();
             let bytes = ledgers::to_pretty_json(&self.datapackage(report, &tables))
                 .map_err(|e| json_error(&path, &e))?;
-            write(
-                path,
-                "JSON",
-                "数据包说明（Frictionless Data Package）".into(),
-                "上述 CSV 文件的字段、类型、约束和主键说明，可用 frictionless validate 校验。"
-                    .into(),
-                None,
-                &bytes,
-            )?;
+            write(path, "JSON", "datapackage", None, &bytes)?;
         }
         ctx.insert("data_files", &files);
+        ctx.insert("ocid_prefix", &self.ocid_prefix);
         let path = format!("{slug}/data.html");
         let result = self.page(sink, &path, "data.html", ctx, "data");
         ctx.remove("data_files");
+        ctx.remove("ocid_prefix");
         result
     }
 
