@@ -130,6 +130,7 @@ impl SiteRenderer {
     ) -> Result<(), Fatal> {
         let mut ctx = Context::new();
         ctx.insert("site", site);
+        ctx.insert("t", &self.strings);
         ctx.insert("feed", &head);
         ctx.insert("entries", &items);
         let xml = self.render_xml("feed.xml", &ctx)?;
