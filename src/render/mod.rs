@@ -2,8 +2,10 @@
 //! pages each compound and the portal produce. Pages link relatively (`root` is `../` repeated), so
 //! the site works from any host, any sub-path, and from a folder opened in a browser.
 
+pub mod feed;
 pub mod i18n;
 pub mod markdown;
+pub mod opendata;
 pub mod search;
 pub mod theme;
 
@@ -56,6 +58,8 @@ pub struct SiteRenderer {
     tera: Tera,
     site: SiteContext,
     assets: Vec<(String, Vec<u8>)>,
+    /// The OCDS ocid prefix of the portal's tenders (`[open_data] ocid_prefix`).
+    ocid_prefix: String,
     /// The interface strings of the site language, the template value `t`.
     strings: Value,
     /// SHA-256 state over everything but the compound that a compound's pages depend on: the
@@ -238,7 +242,12 @@ impl SiteRenderer {
         };
         feed(site.generator.as_bytes());
         feed(env!("SANWU_SOURCE_HASH").as_bytes());
-        for text in [&site.title, &site.description, &site.base_url] {
+        for text in [
+            &site.title,
+            &site.description,
+            &site.base_url,
+            &config.ocid_prefix,
+        ] {
             feed(text.as_bytes());
         }
         for (name, source) in &theme.templates {
@@ -259,6 +268,7 @@ impl SiteRenderer {
             tera,
             site,
             assets: theme.assets,
+            ocid_prefix: config.ocid_prefix.clone(),
             strings: strings.to_value(),
             fingerprint,
         })
@@ -340,6 +350,9 @@ impl SiteRenderer {
         prepared: PreparedCompound,
         sink: &dyn Sink,
     ) -> Result<(), Fatal> {
+        // Notes the pages written, for the compound's sitemap.
+        let recorder = feed::Recorder::new(sink);
+        let sink: &dyn Sink = &recorder;
         let slug = &report.slug;
         // A compound's pages name the version of its own ledgers, not the portal's newest commit.
         let site = SiteContext {
@@ -444,6 +457,8 @@ impl SiteRenderer {
                 &["notice", "body_html"],
             )?;
         }
+        self.render_open_data(report, &mut ctx, sink)?;
+        self.render_compound_feeds(report, &site, &recorder, sink)?;
         Ok(())
     }
 
@@ -453,6 +468,9 @@ impl SiteRenderer {
         summaries: &[CompoundSummary],
         sink: &dyn Sink,
     ) -> Result<(), Fatal> {
+        // Notes the pages written, for the portal's sitemap.
+        let recorder = feed::Recorder::new(sink);
+        let sink: &dyn Sink = &recorder;
         #[derive(Serialize)]
         struct LatestNotice<'a> {
             compound: &'a str,
@@ -491,6 +509,7 @@ impl SiteRenderer {
         ctx.insert("totals", &totals);
         self.page(sink, "index.html", "portal.html", &mut ctx, "portal")?;
         self.page(sink, "search.html", "search.html", &mut ctx, "search")?;
+        self.render_portal_feeds(summaries, &recorder, sink)?;
         for (path, bytes) in &self.assets {
             sink.write(path, bytes)?;
         }
