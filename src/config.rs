@@ -21,6 +21,8 @@ struct RawConfig {
     description: Option<String>,
     ledger_history: Option<bool>,
     print_edition: Option<bool>,
+    #[serde(default)]
+    open_data: RawOpenData,
     today: Option<crate::parse::toml_doc::RawValue>,
     #[serde(default)]
     cadence: RawCadence,
@@ -31,6 +33,16 @@ struct RawConfig {
     #[serde(default)]
     diagnostics: BTreeMap<String, Spanned<Severity>>,
 }
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOpenData {
+    ocid_prefix: Option<Spanned<String>>,
+}
+
+/// The OCDS ocid prefix used when config.toml names none: a placeholder for portals that have not
+/// registered their own with the Open Contracting Partnership.
+pub const DEFAULT_OCID_PREFIX: &str = "ocds-sanwu0";
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -139,6 +151,8 @@ pub struct Config {
     /// Whether ledger pages list their revision history from git (one `git log` and a read per
     /// revision for each ledger: a portal of thousands of compounds may turn it off).
     pub ledger_history: bool,
+    /// The prefix of the OCDS `ocid` of every tender (`[open_data] ocid_prefix`).
+    pub ocid_prefix: String,
 }
 
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> {
@@ -215,6 +229,26 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
             ));
         }
     }
+    // An ocid prefix is `ocds-` and six letters or digits, as the Open Contracting Partnership
+    // registers them.
+    let ocid_prefix = match &raw.open_data.ocid_prefix {
+        None => DEFAULT_OCID_PREFIX.to_string(),
+        Some(p) => {
+            let text = p.get_ref().trim();
+            let code = text.strip_prefix("ocds-").unwrap_or("");
+            if code.len() == 6 && code.chars().all(|c| c.is_ascii_alphanumeric()) {
+                text.to_string()
+            } else {
+                diags.push(Diagnostic::new("toml-field").at(file, p.span()).arg(
+                    "detail",
+                    format!(
+                        "open_data.ocid_prefix “{text}” 应为 ocds- 加 6 个字母或数字 / should be ocds- and six letters or digits"
+                    ),
+                ));
+                DEFAULT_OCID_PREFIX.to_string()
+            }
+        }
+    };
     let mut base_url = raw.base_url.unwrap_or_else(|| "/".to_string());
     if !base_url.ends_with('/') {
         base_url.push('/');
@@ -230,5 +264,6 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
         rules,
         sealed,
         ledger_history: raw.ledger_history.unwrap_or(true),
+        ocid_prefix,
     })
 }

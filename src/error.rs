@@ -26,6 +26,11 @@ pub enum Fatal {
         detail: String,
     },
     InitTargetNotEmpty(PathBuf),
+    /// An open-data file could not be written consistently (a bug, never the user's input).
+    Export {
+        path: String,
+        detail: String,
+    },
     BadManifest {
         path: PathBuf,
         detail: String,
@@ -107,6 +112,10 @@ impl Fatal {
             (Template { name, detail }, Lang::Zh) => format!("模板 {name} 有错误：{detail}"),
             (Template { name, detail }, Lang::En) => {
                 format!("template {name} has an error: {detail}")
+            }
+            (Export { path, detail }, Lang::Zh) => format!("无法生成开放数据文件 {path}：{detail}"),
+            (Export { path, detail }, Lang::En) => {
+                format!("cannot write the open-data file {path}: {detail}")
             }
             (BadManifest { path, detail }, Lang::Zh) => {
                 format!("{} 不是有效的清单文件：{detail}", path.display())

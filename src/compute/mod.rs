@@ -5,6 +5,7 @@
 //! summary for the portal's front page (`CompoundSummary`).
 
 pub mod disclosure;
+pub mod feed;
 pub mod fund;
 pub mod provenance;
 pub mod share_calc;
@@ -51,6 +52,8 @@ pub struct CompoundReport {
     pub summary: String,
     /// Whether unit-level pages (per-unit shares) are published on the site.
     pub unit_pages_public: bool,
+    /// Whether per-unit shares are also in the open data (`unit_open_data = true`).
+    pub unit_open_data: bool,
     pub committee: Option<Committee>,
     pub fee_standards: Vec<FeeStandard>,
     pub fees: Option<FeesView>,
@@ -104,6 +107,8 @@ pub struct CompoundSummary {
     pub headline: Headline,
     pub latest_notices: Vec<NoticeLink>,
     pub finding_count: usize,
+    /// The compound's newest feed entries, for the portal's Atom feed.
+    pub feed: Vec<feed::FeedEntry>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -178,6 +183,9 @@ pub struct FeeYear {
 pub struct FeeRowView {
     pub period: String,
     pub period_key: String,
+    /// First and last day of the period (ISO dates, for open data).
+    pub period_start: String,
+    pub period_end: String,
     pub building_type: String,
     pub households_billed: u32,
     pub households_paid: u32,
@@ -231,6 +239,8 @@ fn fees_view(books: &CompoundBooks) -> Option<FeesView> {
         year.rows.push(FeeRowView {
             period: r.period.label(),
             period_key: r.period.key(),
+            period_start: day(r.period.start()),
+            period_end: day(r.period.end()),
             building_type: r.building_type.clone(),
             households_billed: r.households_billed,
             households_paid: r.households_paid,
@@ -305,6 +315,9 @@ pub struct RevenueYear {
 #[derive(Debug, Clone, Serialize)]
 pub struct RevenueEntryView {
     pub when: String,
+    /// The day, or the first and last day of the period (ISO dates, for open data and feeds).
+    pub date_from: String,
+    pub date_to: String,
     pub category: crate::ledger::revenue::Category,
     pub item: String,
     pub counterparty: String,
@@ -366,6 +379,11 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
         year.net += e.net;
         year.entries.push(RevenueEntryView {
             when: e.when.label(),
+            date_from: day(match e.when {
+                crate::ledger::calendar::When::Day(d) => d,
+                crate::ledger::calendar::When::Period(p) => p.start(),
+            }),
+            date_to: day(e.when.sort_date()),
             category: e.category,
             item: e.item.clone(),
             counterparty: e.counterparty.clone(),
@@ -882,6 +900,7 @@ pub fn report(books: &CompoundBooks, rules: &crate::config::Rules) -> CompoundRe
         contact: info.contact.clone(),
         summary: info.summary.clone(),
         unit_pages_public: info.unit_pages == crate::ledger::compound::UnitPages::Public,
+        unit_open_data: info.unit_open_data,
         committee: info.committee.clone(),
         fee_standards: info.fee_standards.clone(),
         fees,
@@ -924,6 +943,7 @@ impl CompoundReport {
                 })
                 .collect(),
             finding_count: self.findings.len(),
+            feed: feed::entries(self, feed::PORTAL_ENTRIES_PER_COMPOUND),
         }
     }
 }

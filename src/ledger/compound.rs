@@ -47,6 +47,7 @@ struct RawCompound {
     contact: Option<Spanned<String>>,
     summary: Option<Spanned<String>>,
     unit_pages: Option<Spanned<String>>,
+    unit_open_data: Option<bool>,
     committee: Option<RawCommittee>,
     #[serde(default)]
     fee_standard: Vec<Spanned<RawFeeStandard>>,
@@ -118,6 +119,9 @@ pub struct Compound {
     pub contact: String,
     pub summary: String,
     pub unit_pages: UnitPages,
+    /// Whether per-unit data is also published as open data (a separate opt-in: only with
+    /// public unit pages).
+    pub unit_open_data: bool,
     pub committee: Option<Committee>,
     pub fee_standards: Vec<FeeStandard>,
 }
@@ -223,6 +227,8 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Compound
         contact: opt_text(&raw.contact).unwrap_or_default(),
         summary: opt_text(&raw.summary).unwrap_or_default(),
         unit_pages: unit_pages.unwrap_or(UnitPages::Public),
+        unit_open_data: raw.unit_open_data.unwrap_or(false)
+            && unit_pages.unwrap_or(UnitPages::Public) == UnitPages::Public,
         committee,
         fee_standards,
     })

@@ -3,8 +3,10 @@
 //! the site works from any host, any sub-path, and from a folder opened in a browser.
 
 pub mod charts;
+pub mod feed;
 pub mod i18n;
 pub mod markdown;
+pub mod opendata;
 pub mod print;
 pub mod search;
 pub mod theme;
@@ -58,6 +60,8 @@ pub struct SiteRenderer {
     tera: Tera,
     site: SiteContext,
     assets: Vec<(String, Vec<u8>)>,
+    /// The OCDS ocid prefix of the portal's tenders (`[open_data] ocid_prefix`).
+    ocid_prefix: String,
     /// The interface strings of the site language, the template value `t`.
     strings: Value,
     /// The strings Rust composes chart titles, descriptions and labels from (`[charts]`).
@@ -244,7 +248,12 @@ impl SiteRenderer {
         };
         feed(site.generator.as_bytes());
         feed(env!("SANWU_SOURCE_HASH").as_bytes());
-        for text in [&site.title, &site.description, &site.base_url] {
+        for text in [
+            &site.title,
+            &site.description,
+            &site.base_url,
+            &config.ocid_prefix,
+        ] {
             feed(text.as_bytes());
         }
         for (name, source) in &theme.templates {
@@ -265,6 +274,7 @@ impl SiteRenderer {
             tera,
             site,
             assets: theme.assets,
+            ocid_prefix: config.ocid_prefix.clone(),
             strings: strings.to_value(),
             chart_words: strings.words("charts"),
             disclosure_words: strings.words("disclosure"),
@@ -338,8 +348,7 @@ impl SiteRenderer {
         sink: &dyn Sink,
     ) -> Result<(), Fatal> {
         let indexer = search::Indexer::new(sink);
-        // The print edition repeats the online pages for the notice board: not indexed.
-        self.render_compound_pages(report, prepared, &indexer, sink)?;
+        self.render_compound_pages(report, prepared, &indexer)?;
         indexer.finish(&report.slug, self)
     }
 
@@ -348,8 +357,10 @@ impl SiteRenderer {
         report: &CompoundReport,
         prepared: PreparedCompound,
         sink: &dyn Sink,
-        print_sink: &dyn Sink,
     ) -> Result<(), Fatal> {
+        // Notes the pages written, for the compound's sitemap.
+        let recorder = feed::Recorder::new(sink);
+        let sink: &dyn Sink = &recorder;
         let slug = &report.slug;
         // A compound's pages name the version of its own ledgers, not the portal's newest commit.
         let site = SiteContext {
@@ -458,7 +469,9 @@ impl SiteRenderer {
                 &["notice", "body_html"],
             )?;
         }
-        self.render_print(report, print_sink, &mut ctx)?;
+        self.render_print(report, sink, &mut ctx)?;
+        self.render_open_data(report, &mut ctx, sink)?;
+        self.render_compound_feeds(report, &site, &recorder, sink)?;
         Ok(())
     }
 
@@ -468,6 +481,9 @@ impl SiteRenderer {
         summaries: &[CompoundSummary],
         sink: &dyn Sink,
     ) -> Result<(), Fatal> {
+        // Notes the pages written, for the portal's sitemap.
+        let recorder = feed::Recorder::new(sink);
+        let sink: &dyn Sink = &recorder;
         #[derive(Serialize)]
         struct LatestNotice<'a> {
             compound: &'a str,
@@ -506,6 +522,7 @@ impl SiteRenderer {
         ctx.insert("totals", &totals);
         self.page(sink, "index.html", "portal.html", &mut ctx, "portal")?;
         self.page(sink, "search.html", "search.html", &mut ctx, "search")?;
+        self.render_portal_feeds(summaries, &recorder, sink)?;
         for (path, bytes) in &self.assets {
             sink.write(path, bytes)?;
         }

@@ -13,6 +13,11 @@ use crate::compute::disclosure::Disclosure;
 use crate::error::Fatal;
 use crate::ledger::amount::Money;
 
+/// Whether `path` (relative to the site root) is a page of a compound's print edition.
+pub fn is_print_page(path: &str) -> bool {
+    path.split('/').nth(1) == Some("print")
+}
+
 /// Modules of light margin around the code, as the QR standard asks.
 pub const QUIET_ZONE: usize = 4;
 

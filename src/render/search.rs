@@ -7,7 +7,8 @@
 //!
 //! The index is per compound: it is a function of the compound's pages only, so incremental
 //! rebuilds that reuse a compound's pages, and sharded builds, keep it consistent, and a city
-//! portal never has one giant file. Unit-level (`noindex`) pages are never indexed.
+//! portal never has one giant file. Unit-level (`noindex`) pages are never indexed, nor is the
+//! print edition (`<slug>/print/`), which repeats the online pages for the notice board.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -371,6 +372,7 @@ impl<'a> Indexer<'a> {
 impl Sink for Indexer<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Fatal> {
         if path.ends_with(".html")
+            && !super::print::is_print_page(path)
             && let Some((title, text)) = std::str::from_utf8(bytes).ok().and_then(page_text)
         {
             let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());

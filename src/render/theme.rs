@@ -1,4 +1,5 @@
-//! Themes: a folder of tera templates (`templates/*.html`) and static assets (`static/**`). The
+//! Themes: a folder of tera templates (`templates/*.html`, and `templates/*.xml` for feeds and
+//! sitemaps) and static assets (`static/**`). The
 //! `default` theme is compiled into the binary from `themes/default/`; a portal may ship its own
 //! under `themes/<name>/`, and may override any single template by putting a file of the same name
 //! in its `templates/` folder, and add or replace assets in its `static/` folder. Interface strings
@@ -29,7 +30,7 @@ impl Theme {
         let on_disk = root.join("themes").join(name);
         let mut theme = if on_disk.is_dir() {
             Theme {
-                templates: read_folder(&on_disk.join("templates"), "html")?
+                templates: read_templates(&on_disk.join("templates"))?
                     .into_iter()
                     .map(|(n, bytes)| (n, String::from_utf8_lossy(&bytes).into_owned()))
                     .collect(),
@@ -44,7 +45,7 @@ impl Theme {
                 path: on_disk,
             });
         };
-        for (name, bytes) in read_folder(&root.join("templates"), "html")? {
+        for (name, bytes) in read_templates(&root.join("templates"))? {
             let source = String::from_utf8_lossy(&bytes).into_owned();
             match theme.templates.iter_mut().find(|(n, _)| *n == name) {
                 Some(slot) => slot.1 = source,
@@ -111,7 +112,7 @@ fn collect_embedded(
     for file in dir.files() {
         let path = file.path().to_string_lossy().replace('\\', "/");
         if let Some(name) = path.strip_prefix("templates/") {
-            if name.ends_with(".html") {
+            if name.ends_with(".html") || name.ends_with(".xml") {
                 templates.push((
                     name.to_string(),
                     file.contents_utf8().unwrap_or_default().to_string(),
@@ -132,6 +133,14 @@ fn collect_embedded(
     for sub in dir.dirs() {
         collect_embedded(sub, templates, assets, strings);
     }
+}
+
+/// The templates in `dir`: `.html` pages and `.xml` feeds and sitemaps, sorted by name.
+fn read_templates(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Fatal> {
+    let mut files = read_folder(dir, "html")?;
+    files.extend(read_folder(dir, "xml")?);
+    files.sort();
+    Ok(files)
 }
 
 /// Files below `dir` (recursively), as (relative path with `/`, bytes); `extension` filters when
