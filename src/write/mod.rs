@@ -229,7 +229,11 @@ impl Sink for Staging {
             .take_while(|(path, _)| path.starts_with(&prefix))
             .collect();
         // Every page must still be there (someone may have deleted files from the output).
-        if kept.is_empty() || !kept.iter().all(|(path, _)| self.output.join(path).is_file()) {
+        if kept.is_empty()
+            || !kept
+                .iter()
+                .all(|(path, _)| self.output.join(path).is_file())
+        {
             return false;
         }
         if let Ok(mut hashes) = self.hashes.lock() {

@@ -1,0 +1,38 @@
+// Live reload for `sanwu serve` (never part of a built site): waits for the preview to change,
+// then reloads the page. The server answers /__sanwu/wait?v=VERSION when the site's version is
+// no longer VERSION (or after a while, with the same version: then it simply asks again).
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var version = script ? script.getAttribute("data-version") : "";
+  var close = document.querySelector("[data-sanwu-close]");
+  if (close) {
+    close.addEventListener("click", function () {
+      var overlay = document.getElementById("sanwu-overlay");
+      if (overlay) {
+        overlay.hidden = true;
+      }
+    });
+  }
+  function wait() {
+    fetch("/__sanwu/wait?v=" + encodeURIComponent(version), { cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.text();
+      })
+      .then(function (now) {
+        if (now.trim() !== version) {
+          window.location.reload();
+        } else {
+          wait();
+        }
+      })
+      .catch(function () {
+        // The preview was stopped or restarted: try again shortly.
+        window.setTimeout(wait, 1000);
+      });
+  }
+  wait();
+})();
