@@ -358,3 +358,98 @@ fn new_and_removed_pages_follow_the_sources_and_a_config_change_rebuilds_everyth
     assert!(serve.log().contains("已重建 全部小区"));
     assert!(serve.interrupt());
 }
+
+/// Appends `marker` to the note (last field) of the first row of a CSV ledger.
+fn mark_first_row(text: &str, marker: &str) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let row = &mut lines[1];
+    match row.strip_suffix('"') {
+        Some(open) => *row = format!("{open}{marker}\""),
+        None => row.push_str(marker),
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// The save-to-reload latency, measured rather than asserted:
+///
+/// ```sh
+/// cargo test --release --test serve -- --ignored --nocapture                 # the demo portal
+/// SANWU_SERVE_PORTAL=/tmp/city cargo test --release --test serve -- --ignored --nocapture
+/// ```
+///
+/// (a copy of the portal is served). Prints, for each of 20 saves of the first compound's
+/// fees.csv, when the open page's long-poll was told to reload and when the new page was fetched.
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn save_to_reload_latency() {
+    let portal = match std::env::var_os("SANWU_SERVE_PORTAL") {
+        Some(dir) => {
+            let copy = Portal {
+                dir: tempfile::tempdir().unwrap(),
+            };
+            common::copy_tree(Path::new(&dir), copy.dir.path());
+            copy
+        }
+        None => Portal::copy_of("."),
+    };
+    let compounds = std::fs::read_dir(portal.path("content")).unwrap();
+    let mut slugs: Vec<String> = compounds
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    slugs.sort();
+    let slug = &slugs[0];
+    let ledger = format!("content/{slug}/fees.csv");
+    let page_path = format!("/{slug}/fees.html");
+    let started = Instant::now();
+    let serve = Serve::start(&portal);
+    eprintln!(
+        "{} compounds: first build and start {:?}",
+        slugs.len(),
+        started.elapsed()
+    );
+    let original = portal.read(&ledger);
+    let (mut signals, mut pages) = (Vec::new(), Vec::new());
+    for round in 0..20 {
+        let marker = format!("预览测{round}");
+        let page = serve.page(&page_path);
+        let version = version_of(&page);
+        let waiter = {
+            let addr = serve.addr.clone();
+            std::thread::spawn(move || {
+                http_get(&addr, &format!("/__sanwu/wait?v={version}"));
+                Instant::now()
+            })
+        };
+        std::thread::sleep(Duration::from_millis(150));
+        let saved = Instant::now();
+        std::fs::write(portal.path(&ledger), mark_first_row(&original, &marker)).unwrap();
+        let signalled = waiter.join().unwrap();
+        let page = serve.page(&page_path);
+        let fetched = Instant::now();
+        assert!(
+            page.contains(&marker),
+            "round {round}: the page shows the edit"
+        );
+        signals.push(signalled - saved);
+        pages.push(fetched - saved);
+    }
+    signals.sort();
+    pages.sort();
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    eprintln!(
+        "save → reload signal: median {}, max {}; save → new page fetched: median {}, max {}",
+        ms(signals[signals.len() / 2]),
+        ms(signals[signals.len() - 1]),
+        ms(pages[pages.len() / 2]),
+        ms(pages[pages.len() - 1]),
+    );
+    let log = serve.log();
+    let rebuilds: Vec<&str> = log
+        .lines()
+        .filter(|l| l.starts_with(&format!("已重建 {slug}")))
+        .collect();
+    eprintln!("{}", rebuilds.join("\n"));
+}
