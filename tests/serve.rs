@@ -219,8 +219,22 @@ fn an_edited_ledger_shows_up_and_a_bad_edit_shows_the_overlay_over_the_last_good
         let addr = serve.addr.clone();
         let version = version.clone();
         std::thread::spawn(move || {
-            let (_, answer) = http_get(&addr, &format!("/__sanwu/wait?v={version}"));
+            let (_, answer) = http_get(
+                &addr,
+                &format!("/__sanwu/wait?v={version}&p=/mingxiu/fees.html"),
+            );
             (answer, Instant::now())
+        })
+    };
+    // A page of another compound is not reloaded.
+    let bystander = {
+        let addr = serve.addr.clone();
+        let version = version.clone();
+        std::thread::spawn(move || {
+            http_get(
+                &addr,
+                &format!("/__sanwu/wait?v={version}&p=/tielong/index.html"),
+            )
         })
     };
     std::thread::sleep(Duration::from_millis(200));
@@ -228,6 +242,11 @@ fn an_edited_ledger_shows_up_and_a_bad_edit_shows_the_overlay_over_the_last_good
     portal.edit(ledger, "\"342,108.51\"", "\"342,118.51\"");
     let (answer, signalled) = waiter.join().unwrap();
     assert_ne!(answer.trim(), version, "the wait ends with a new version");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !bystander.is_finished(),
+        "a page that did not change is not told to reload"
+    );
     let (page, took) = serve.poll("/mingxiu/fees.html", "the new figure", |p| {
         p.contains("¥342,118.51")
     });
@@ -418,8 +437,9 @@ fn save_to_reload_latency() {
         let version = version_of(&page);
         let waiter = {
             let addr = serve.addr.clone();
+            let page_path = page_path.clone();
             std::thread::spawn(move || {
-                http_get(&addr, &format!("/__sanwu/wait?v={version}"));
+                http_get(&addr, &format!("/__sanwu/wait?v={version}&p={page_path}"));
                 Instant::now()
             })
         };

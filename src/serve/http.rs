@@ -4,6 +4,7 @@
 //! One thread per request: a local preview has a handful of readers, and long-polls must not
 //! hold up page requests.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -26,17 +27,42 @@ pub struct Live {
 }
 
 struct State {
-    version: String,
-    /// Inserted before `</body>` of every HTML page.
-    snippet: Arc<Vec<u8>>,
+    /// Counts the announced changes; a page knows the generation it was served at.
+    generation: u64,
+    /// The generation at which each page last changed (or was removed).
+    pages: HashMap<String, u64>,
+    /// The generation at which the overlay last changed (it is on every page).
+    overlay: u64,
+    /// Renders what is inserted before `</body>` of every HTML page, for a version.
+    snippet: Snippet,
+}
+
+/// Renders the serve-only snippet (overlay and live-reload script) for a version.
+pub type Snippet = Arc<dyn Fn(&str) -> Vec<u8> + Send + Sync>;
+
+/// `<pid>-<generation>`: a page served by an earlier run of `sanwu serve` has another pid, and
+/// reloads.
+fn version(generation: u64) -> String {
+    format!("{}-{generation}", std::process::id())
+}
+
+/// The generation a version names, if it is this process's.
+fn generation_of(version: &str) -> Option<u64> {
+    let (pid, generation) = version.split_once('-')?;
+    if pid != std::process::id().to_string() {
+        return None;
+    }
+    generation.parse().ok()
 }
 
 impl Live {
     pub fn new(dir: &Path) -> Live {
         Live {
             state: Mutex::new(State {
-                version: String::new(),
-                snippet: Arc::new(Vec::new()),
+                generation: 0,
+                pages: HashMap::new(),
+                overlay: 0,
+                snippet: Arc::new(|_: &str| Vec::new()),
             }),
             changed: Condvar::new(),
             dir: dir.to_path_buf(),
@@ -44,11 +70,22 @@ impl Live {
         }
     }
 
-    /// Publishes a new version of the site: waiting pages are told to reload.
-    pub fn publish(&self, version: String, snippet: Vec<u8>) {
+    /// Announces changed pages (site-relative paths) and, when `overlay` is given, a new overlay
+    /// (rendered for each page served): the open pages concerned reload.
+    pub fn publish(&self, changed: &[String], overlay: Option<Snippet>) {
+        if changed.is_empty() && overlay.is_none() {
+            return;
+        }
         if let Ok(mut state) = self.state.lock() {
-            state.version = version;
-            state.snippet = Arc::new(snippet);
+            state.generation += 1;
+            let generation = state.generation;
+            for path in changed {
+                state.pages.insert(path.clone(), generation);
+            }
+            if let Some(snippet) = overlay {
+                state.overlay = generation;
+                state.snippet = snippet;
+            }
         }
         self.changed.notify_all();
     }
@@ -59,23 +96,30 @@ impl Live {
         }
     }
 
-    fn snippet(&self) -> Arc<Vec<u8>> {
-        self.state
-            .lock()
-            .map(|s| Arc::clone(&s.snippet))
-            .unwrap_or_default()
+    /// The snippet for a page served now, naming the current version.
+    fn snippet(&self) -> Vec<u8> {
+        let Ok(state) = self.state.lock() else {
+            return Vec::new();
+        };
+        let (render, now) = (Arc::clone(&state.snippet), version(state.generation));
+        drop(state);
+        render(&now)
     }
 
-    /// Blocks until the version differs from `seen` (or [`HOLD`] passed); returns the version.
-    fn wait(&self, seen: &str) -> String {
+    /// Blocks until the page `page` (site-relative) or the overlay changed after the version
+    /// `seen`, or [`HOLD`] passed; returns the version then.
+    fn wait(&self, seen: &str, page: &str) -> String {
         let Ok(state) = self.state.lock() else {
             return String::new();
         };
-        match self
-            .changed
-            .wait_timeout_while(state, HOLD, |s| s.version == seen)
-        {
-            Ok((state, _)) => state.version.clone(),
+        let Some(seen) = generation_of(seen) else {
+            return version(state.generation);
+        };
+        let stale =
+            |s: &mut State| s.overlay > seen || s.pages.get(page).is_some_and(|g| *g > seen);
+        match self.changed.wait_timeout_while(state, HOLD, |s| !stale(s)) {
+            Ok((_, timeout)) if timeout.timed_out() => version(seen),
+            Ok((state, _)) => version(state.generation),
             Err(_) => String::new(),
         }
     }
@@ -118,12 +162,15 @@ fn handle(request: Request, live: &Live) {
         return;
     }
     if path == "/__sanwu/wait" {
-        let seen = query
-            .split('&')
-            .find_map(|kv| kv.strip_prefix("v="))
-            .map(percent_decode)
-            .unwrap_or_default();
-        let version = live.wait(&seen);
+        let param = |name: &str| {
+            query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+                .map(percent_decode)
+                .unwrap_or_default()
+        };
+        let page = page_key(&live.dir, &param("p"));
+        let version = live.wait(&param("v"), &page);
         let _ = request.respond(typed(
             Response::from_string(version),
             "text/plain; charset=utf-8",
@@ -181,6 +228,21 @@ fn site_path(path: &str) -> Option<PathBuf> {
         relative.push(part);
     }
     Some(relative)
+}
+
+/// The site-relative path of the file a page's URL path (already decoded) serves.
+fn page_key(dir: &Path, url_path: &str) -> String {
+    let Some(relative) = site_path(url_path) else {
+        return String::new();
+    };
+    let mut key = relative.to_string_lossy().replace('\\', "/");
+    if key.is_empty() || url_path.ends_with('/') || dir.join(&relative).is_dir() {
+        if !key.is_empty() {
+            key.push('/');
+        }
+        key.push_str("index.html");
+    }
+    key
 }
 
 /// Decodes `%XX` escapes (UTF-8); an invalid escape is kept as it is.

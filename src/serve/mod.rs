@@ -108,7 +108,8 @@ pub struct Preview<'a> {
     /// The findings the pages currently show.
     shown: Vec<Finding>,
     overlay: tera::Tera,
-    generation: u64,
+    /// The overlay template changed since the pages were last told.
+    overlay_dirty: bool,
 }
 
 impl<'a> Preview<'a> {
@@ -123,7 +124,7 @@ impl<'a> Preview<'a> {
             failing: BTreeMap::new(),
             shown: Vec::new(),
             overlay: tera::Tera::default(),
-            generation: 0,
+            overlay_dirty: true,
         }
     }
 
@@ -197,8 +198,8 @@ impl<'a> Preview<'a> {
         Ok(())
     }
 
-    /// Processes the compounds `slugs` again and re-renders the portal pages from the cached
-    /// summaries of the others.
+    /// Processes the compounds `slugs` again, tells the open pages, then re-renders the portal
+    /// pages from the cached summaries of the others if a summary changed.
     pub fn rebuild_compounds(&mut self, slugs: &BTreeSet<String>, since: Option<Instant>) {
         if self.renderer.is_none() {
             return self.rebuild_all(since, false);
@@ -206,36 +207,51 @@ impl<'a> Preview<'a> {
         let started = Instant::now();
         self.site.begin();
         let mut diags = Diagnostics::new();
-        let result = self.try_rebuild_compounds(slugs, &mut diags);
+        let result = match self.try_rebuild_compounds(slugs, &mut diags) {
+            Ok(true) => {
+                // The compound's own pages reload now, the portal pages a moment later.
+                self.announce();
+                match &self.renderer {
+                    Some(renderer) => renderer.render_portal(&self.summaries, &self.site),
+                    None => Ok(()),
+                }
+            }
+            Ok(false) => Ok(()),
+            Err(fatal) => Err(fatal),
+        };
         let what = slugs.iter().cloned().collect::<Vec<_>>().join(", ");
         self.finish(diags, result, &what, started, since);
     }
 
+    /// Processes the compounds; returns whether the portal pages need rendering again (a
+    /// summary changed, a compound came or went).
     fn try_rebuild_compounds(
         &mut self,
         slugs: &BTreeSet<String>,
         diags: &mut Diagnostics,
-    ) -> Result<(), Fatal> {
+    ) -> Result<bool, Fatal> {
         let Some(portal) = load::open_portal_for(self.args, diags)? else {
             diags.finish(&Default::default());
             self.failing = errors_by_unit(diags, self.lang);
-            return Ok(());
+            return Ok(false);
         };
         let Some(renderer) = &self.renderer else {
-            return Ok(());
+            return Ok(false);
         };
         let output = pipeline::Output {
             renderer,
             sink: &self.site,
         };
-        let mut found = Diagnostics::new();
+        let mut portal_changed = false;
         for slug in slugs {
             self.failing.remove(slug);
             let dir = portal.compounds.iter().find(|(s, _)| s == slug);
             let Some((_, dir)) = dir else {
                 // The folder is gone (or is no compound any more).
                 self.site.remove_compound(slug);
+                let before = self.summaries.len();
                 self.summaries.retain(|s| &s.slug != slug);
+                portal_changed |= self.summaries.len() != before;
                 continue;
             };
             let (compound_diags, summary) =
@@ -250,21 +266,28 @@ impl<'a> Preview<'a> {
                 };
             if let Some(summary) = summary {
                 match self.summaries.binary_search_by(|s| s.slug.cmp(slug)) {
-                    Ok(i) => self.summaries[i] = summary,
-                    Err(i) => self.summaries.insert(i, summary),
+                    Ok(i) => {
+                        // The portal pages are a function of the summaries only.
+                        let same = serde_json::to_vec(&self.summaries[i]).ok()
+                            == serde_json::to_vec(&summary).ok();
+                        portal_changed |= !same;
+                        self.summaries[i] = summary;
+                    }
+                    Err(i) => {
+                        self.summaries.insert(i, summary);
+                        portal_changed = true;
+                    }
                 }
                 self.site.prune_compound(slug);
             }
-            found.extend(compound_diags);
+            diags.extend(compound_diags);
         }
-        diags.extend(found);
         diags.finish(&portal.config.severity_overrides);
-        renderer.render_portal(&self.summaries, &self.site)?;
         self.failing.remove("");
         for (unit, findings) in errors_by_unit(diags, self.lang) {
             self.failing.entry(unit).or_default().extend(findings);
         }
-        Ok(())
+        Ok(portal_changed)
     }
 
     /// Reads the theme's `serve/` files: the overlay template and the assets it links.
@@ -285,6 +308,7 @@ impl<'a> Preview<'a> {
             }
         }
         self.overlay = tera;
+        self.overlay_dirty = true;
         self.live.set_assets(assets);
         Ok(())
     }
@@ -304,15 +328,8 @@ impl<'a> Preview<'a> {
             self.failing
                 .insert(String::new(), vec![fatal_finding(fatal, self.lang)]);
         }
-        let findings: Vec<Finding> = self.failing.values().flatten().cloned().collect();
         let changed = self.site.changed();
-        if self.generation == 0 || changed > 0 || findings != self.shown {
-            self.generation += 1;
-            self.shown = findings;
-            let version = format!("{}-{}", std::process::id(), self.generation);
-            let snippet = self.snippet(&version);
-            self.live.publish(version, snippet);
-        }
+        self.announce();
         crate::cmd::report(&diags, self.lang, true);
         eprintln!(
             "{}",
@@ -320,18 +337,34 @@ impl<'a> Preview<'a> {
         );
     }
 
-    fn snippet(&self, version: &str) -> Vec<u8> {
-        let mut ctx = tera::Context::new();
-        ctx.insert("version", version);
-        ctx.insert("findings", &self.shown);
-        ctx.insert("errors", &self.shown.len());
-        match self.overlay.render(OVERLAY_TEMPLATE, &ctx) {
-            Ok(html) => html.into_bytes(),
-            Err(e) => {
-                eprintln!("sanwu serve: serve/{OVERLAY_TEMPLATE}: {e}");
-                Vec::new()
-            }
-        }
+    /// Tells the open pages what changed since the last announcement: the pages rewritten or
+    /// removed reload, and every page reloads when the overlay changed.
+    fn announce(&mut self) {
+        let findings: Vec<Finding> = self.failing.values().flatten().cloned().collect();
+        let changed = self.site.take_changed_paths();
+        let overlay = if self.overlay_dirty || findings != self.shown {
+            self.overlay_dirty = false;
+            self.shown = findings;
+            let tera = self.overlay.clone();
+            let shown = self.shown.clone();
+            let snippet: http::Snippet = Arc::new(move |version: &str| {
+                let mut ctx = tera::Context::new();
+                ctx.insert("version", version);
+                ctx.insert("findings", &shown);
+                ctx.insert("errors", &shown.len());
+                match tera.render(OVERLAY_TEMPLATE, &ctx) {
+                    Ok(html) => html.into_bytes(),
+                    Err(e) => {
+                        eprintln!("sanwu serve: serve/{OVERLAY_TEMPLATE}: {e}");
+                        Vec::new()
+                    }
+                }
+            });
+            Some(snippet)
+        } else {
+            None
+        };
+        self.live.publish(&changed, overlay);
     }
 }
 

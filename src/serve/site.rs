@@ -19,8 +19,10 @@ pub struct SiteDir {
     keys: Mutex<HashMap<String, String>>,
     /// The files produced (written or kept) since the last [`SiteDir::begin`].
     produced: Mutex<HashSet<String>>,
-    /// How many files were actually rewritten since the last [`SiteDir::begin`].
+    /// How many files were actually rewritten or removed since the last [`SiteDir::begin`].
     changed: Mutex<usize>,
+    /// The files rewritten or removed and not yet announced to the open pages.
+    unannounced: Mutex<Vec<String>>,
 }
 
 fn digest(bytes: &[u8]) -> [u8; 32] {
@@ -42,6 +44,7 @@ impl SiteDir {
             keys: Mutex::new(HashMap::new()),
             produced: Mutex::new(HashSet::new()),
             changed: Mutex::new(0),
+            unannounced: Mutex::new(Vec::new()),
         })
     }
 
@@ -64,9 +67,20 @@ impl SiteDir {
         self.changed.lock().map_or(0, |c| *c)
     }
 
-    fn bump(&self) {
+    /// The files rewritten or removed since the last call.
+    pub fn take_changed_paths(&self) -> Vec<String> {
+        self.unannounced
+            .lock()
+            .map(|mut u| std::mem::take(&mut *u))
+            .unwrap_or_default()
+    }
+
+    fn bump(&self, path: &str) {
         if let Ok(mut c) = self.changed.lock() {
             *c += 1;
+        }
+        if let Ok(mut u) = self.unannounced.lock() {
+            u.push(path.to_string());
         }
     }
 
@@ -125,7 +139,7 @@ impl SiteDir {
         if let Ok(mut files) = self.files.lock() {
             files.remove(path);
         }
-        self.bump();
+        self.bump(path);
     }
 }
 
@@ -161,7 +175,7 @@ impl Sink for SiteDir {
         if let Ok(mut files) = self.files.lock() {
             files.insert(path.to_string(), hash);
         }
-        self.bump();
+        self.bump(path);
         Ok(())
     }
 

@@ -1,6 +1,7 @@
-// Live reload for `sanwu serve` (never part of a built site): waits for the preview to change,
-// then reloads the page. The server answers /__sanwu/wait?v=VERSION when the site's version is
-// no longer VERSION (or after a while, with the same version: then it simply asks again).
+// Live reload for `sanwu serve` (never part of a built site): waits for this page to change,
+// then reloads it. The server answers /__sanwu/wait?v=VERSION&p=PATH with a newer version when
+// the page at PATH or the error overlay changed after VERSION (or after a while with VERSION
+// itself: then the script simply asks again).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -15,7 +16,9 @@
     });
   }
   function wait() {
-    fetch("/__sanwu/wait?v=" + encodeURIComponent(version), { cache: "no-store" })
+    var url = "/__sanwu/wait?v=" + encodeURIComponent(version) +
+      "&p=" + encodeURIComponent(window.location.pathname);
+    fetch(url, { cache: "no-store" })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
