@@ -360,6 +360,21 @@ fn new_and_removed_pages_follow_the_sources_and_a_config_change_rebuilds_everyth
     });
     serve.poll("/", "the new title", |p| p.contains("幸福街道阳光三务"));
 
+    // A broken config.toml: the overlay names it, also after a compound's files change, until
+    // it is fixed.
+    portal.edit("config.toml", "theme = \"default\"", "theme = \"default");
+    let (page, _) = serve.poll("/yihe/index.html", "the overlay", |p| {
+        p.contains("id=\"sanwu-overlay\"")
+    });
+    assert!(page.contains("config.toml:"), "{page}");
+    portal.edit("content/yihe/compound.toml", "\n", "\n\n");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(serve.page("/yihe/index.html").contains("config.toml:"));
+    portal.edit("config.toml", "theme = \"default", "theme = \"default\"");
+    serve.poll("/yihe/index.html", "no overlay", |p| {
+        !p.contains("id=\"sanwu-overlay\"")
+    });
+
     // A template of the portal overrides the theme's: every page follows.
     let base =
         std::fs::read_to_string(common::repo().join("themes/default/templates/base.html")).unwrap();

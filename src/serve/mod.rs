@@ -101,6 +101,8 @@ pub struct Preview<'a> {
     site: SiteDir,
     live: Arc<Live>,
     renderer: Option<SiteRenderer>,
+    /// The portal as last loaded in full (its configuration and compound folders).
+    portal: Option<Portal>,
     /// The last good summary of every compound, in slug order (the portal pages' input).
     summaries: Vec<CompoundSummary>,
     /// Unit ("" = the portal) → the errors that keep its newest edits off the preview.
@@ -120,6 +122,7 @@ impl<'a> Preview<'a> {
             site,
             live,
             renderer: None,
+            portal: None,
             summaries: Vec::new(),
             failing: BTreeMap::new(),
             shown: Vec::new(),
@@ -147,6 +150,9 @@ impl<'a> Preview<'a> {
     }
 
     fn try_rebuild_all(&mut self, diags: &mut Diagnostics, progress: bool) -> Result<(), Fatal> {
+        // Until this succeeds, a change to one compound rebuilds everything too (so that an error
+        // in the configuration or the theme stays reported).
+        self.portal = None;
         let portal = load::open_portal_for(self.args, diags)?;
         let Some(portal) = portal else {
             // config.toml is broken: keep serving what there is.
@@ -195,13 +201,14 @@ impl<'a> Preview<'a> {
             .prune_all(|path| kept.iter().any(|prefix| path.starts_with(prefix.as_str())));
         self.failing = errors_by_unit(diags, self.lang);
         self.renderer = Some(renderer);
+        self.portal = Some(portal);
         Ok(())
     }
 
     /// Processes the compounds `slugs` again, tells the open pages, then re-renders the portal
     /// pages from the cached summaries of the others if a summary changed.
     pub fn rebuild_compounds(&mut self, slugs: &BTreeSet<String>, since: Option<Instant>) {
-        if self.renderer.is_none() {
+        if self.renderer.is_none() || self.portal.is_none() {
             return self.rebuild_all(since, false);
         }
         let started = Instant::now();
@@ -230,11 +237,35 @@ impl<'a> Preview<'a> {
         slugs: &BTreeSet<String>,
         diags: &mut Diagnostics,
     ) -> Result<bool, Fatal> {
-        let Some(portal) = load::open_portal_for(self.args, diags)? else {
-            diags.finish(&Default::default());
-            self.failing = errors_by_unit(diags, self.lang);
+        // The configuration did not change (that rebuilds everything): only the compound folders
+        // named may have come or gone.
+        let Some(mut portal) = self.portal.take() else {
             return Ok(false);
         };
+        for slug in slugs {
+            let dir = portal.root.join("content").join(slug);
+            let listed = portal
+                .compounds
+                .binary_search_by(|(s, _)| s.as_str().cmp(slug));
+            match (listed, dir.is_dir() && load::is_slug(slug)) {
+                (Err(i), true) => portal.compounds.insert(i, (slug.clone(), dir)),
+                (Ok(i), false) => {
+                    portal.compounds.remove(i);
+                }
+                _ => {}
+            }
+        }
+        let result = self.process_compounds(&portal, slugs, diags);
+        self.portal = Some(portal);
+        result
+    }
+
+    fn process_compounds(
+        &mut self,
+        portal: &Portal,
+        slugs: &BTreeSet<String>,
+        diags: &mut Diagnostics,
+    ) -> Result<bool, Fatal> {
         let Some(renderer) = &self.renderer else {
             return Ok(false);
         };
@@ -255,7 +286,7 @@ impl<'a> Preview<'a> {
                 continue;
             };
             let (compound_diags, summary) =
-                match pipeline::run_compound(&portal, slug, dir, Some(&output)) {
+                match pipeline::run_compound(portal, slug, dir, Some(&output)) {
                     Ok(result) => result,
                     Err(fatal) => {
                         self.failing
