@@ -406,6 +406,36 @@ fn mark_first_row(text: &str, marker: &str) -> String {
     out
 }
 
+/// Lowers the received amount (实收金额) of the last row of a fees ledger by `yuan`; returns the
+/// new ledger and the new amount as the page shows it (`¥1,234.56`).
+fn lower_last_received(text: &str, yuan: i64) -> (String, String) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let last = rows.last_mut().unwrap();
+    let digits: String = last[5].chars().filter(|c| c.is_ascii_digit()).collect();
+    let fen: i64 = digits.parse::<i64>().unwrap() - yuan * 100;
+    last[5] = format!("{}.{:02}", fen / 100, fen % 100);
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in &rows {
+        writer.write_record(row).unwrap();
+    }
+    let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+    let whole = (fen / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    (text, format!("¥{grouped}.{:02}", fen % 100))
+}
+
 /// The save-to-reload latency, measured rather than asserted:
 ///
 /// ```sh
@@ -413,8 +443,10 @@ fn mark_first_row(text: &str, marker: &str) -> String {
 /// SANWU_SERVE_PORTAL=/tmp/city cargo test --release --test serve -- --ignored --nocapture
 /// ```
 ///
-/// (a copy of the portal is served). Prints, for each of 20 saves of the first compound's
-/// fees.csv, when the open page's long-poll was told to reload and when the new page was fetched.
+/// (a copy of the portal is served). Saves the first compound's fees.csv 20 times — 10 times a
+/// note, 10 times the last row's received amount (which changes the compound's headline and so
+/// the portal page) — and prints when the open page's long-poll was told to reload and when the
+/// new page was fetched.
 #[test]
 #[ignore = "a measurement, run by hand"]
 fn save_to_reload_latency() {
@@ -445,42 +477,46 @@ fn save_to_reload_latency() {
         started.elapsed()
     );
     let original = portal.read(&ledger);
-    let (mut signals, mut pages) = (Vec::new(), Vec::new());
-    for round in 0..20 {
-        let marker = format!("预览测{round}");
-        let page = serve.page(&page_path);
-        let version = version_of(&page);
-        let waiter = {
-            let addr = serve.addr.clone();
-            let page_path = page_path.clone();
-            std::thread::spawn(move || {
-                http_get(&addr, &format!("/__sanwu/wait?v={version}&p={page_path}"));
-                Instant::now()
-            })
-        };
-        std::thread::sleep(Duration::from_millis(150));
-        let saved = Instant::now();
-        std::fs::write(portal.path(&ledger), mark_first_row(&original, &marker)).unwrap();
-        let signalled = waiter.join().unwrap();
-        let page = serve.page(&page_path);
-        let fetched = Instant::now();
-        assert!(
-            page.contains(&marker),
-            "round {round}: the page shows the edit"
-        );
-        signals.push(signalled - saved);
-        pages.push(fetched - saved);
-    }
-    signals.sort();
-    pages.sort();
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
-    eprintln!(
-        "save → reload signal: median {}, max {}; save → new page fetched: median {}, max {}",
-        ms(signals[signals.len() / 2]),
-        ms(signals[signals.len() - 1]),
-        ms(pages[pages.len() / 2]),
-        ms(pages[pages.len() - 1]),
-    );
+    for edit in ["a note", "the received amount"] {
+        let (mut signals, mut pages) = (Vec::new(), Vec::new());
+        for round in 0..10 {
+            let (text, marker) = if edit == "a note" {
+                let marker = format!("预览测{round}");
+                (mark_first_row(&original, &marker), marker)
+            } else {
+                lower_last_received(&original, 1000 * (round + 1))
+            };
+            let page = serve.page(&page_path);
+            let version = version_of(&page);
+            let waiter = {
+                let addr = serve.addr.clone();
+                let page_path = page_path.clone();
+                std::thread::spawn(move || {
+                    http_get(&addr, &format!("/__sanwu/wait?v={version}&p={page_path}"));
+                    Instant::now()
+                })
+            };
+            std::thread::sleep(Duration::from_millis(150));
+            let saved = Instant::now();
+            std::fs::write(portal.path(&ledger), text).unwrap();
+            let signalled = waiter.join().unwrap();
+            let page = serve.page(&page_path);
+            let fetched = Instant::now();
+            assert!(page.contains(&marker), "{edit}, round {round}: {marker}");
+            signals.push(signalled - saved);
+            pages.push(fetched - saved);
+        }
+        signals.sort();
+        pages.sort();
+        eprintln!(
+            "{edit}: save → reload signal median {}, max {}; save → new page fetched median {}, max {}",
+            ms(signals[signals.len() / 2]),
+            ms(signals[signals.len() - 1]),
+            ms(pages[pages.len() / 2]),
+            ms(pages[pages.len() - 1]),
+        );
+    }
     let log = serve.log();
     let rebuilds: Vec<&str> = log
         .lines()
