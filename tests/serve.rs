@@ -375,16 +375,18 @@ fn new_and_removed_pages_follow_the_sources_and_a_config_change_rebuilds_everyth
         !p.contains("id=\"sanwu-overlay\"")
     });
 
-    // A template of the portal overrides the theme's: every page follows.
-    let base =
-        std::fs::read_to_string(common::repo().join("themes/default/templates/base.html")).unwrap();
-    portal.write(
-        "templates/base.html",
-        &base.replace("跳到正文", "跳到本页正文"),
-    );
-    serve.poll("/mingxiu/fund.html", "the new template", |p| {
-        p.contains("跳到本页正文")
-    });
+    // The portal's own static/ folder (part of the theme): its assets are served.
+    assert_eq!(serve.get("/static/portal.css").0, 404);
+    portal.write("static/portal.css", "/* 本门户的样式 */\n");
+    let started = Instant::now();
+    while serve.get("/static/portal.css").0 != 200 {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "static/portal.css never served"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(serve.page("/static/portal.css").contains("本门户的样式"));
     assert!(
         !portal.path("public").exists(),
         "serve never writes public/"
