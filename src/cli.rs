@@ -45,6 +45,21 @@ pub enum Command {
     Merge(MergeArgs),
     /// 核对网站副本是否被改动 / Check a published or mirrored site against its manifest.json
     Verify(VerifyArgs),
+    /// 本地预览，保存台账后自动刷新 / Preview the site locally with live reload while editing the
+    /// ledgers (public/ is not touched)
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// 端口，0 表示任选空闲端口 / Port to listen on (0: any free port)
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// 监听地址 / Address to listen on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: String,
 }
 
 #[derive(Args, Debug)]

@@ -44,6 +44,8 @@ pub enum Fatal {
         command: String,
         detail: String,
     },
+    /// `sanwu serve` could not listen on its address or watch the portal's folders.
+    Serve(String),
 }
 
 impl Fatal {
@@ -141,6 +143,12 @@ impl Fatal {
             ),
             (Git { command, detail }, Lang::Zh) => format!("{command} 失败：{detail}"),
             (Git { command, detail }, Lang::En) => format!("{command} failed: {detail}"),
+            (Serve(detail), Lang::Zh) => format!(
+                "无法启动预览：{detail}\n提示：用 --port 换一个端口，--port 0 表示任选一个空闲端口"
+            ),
+            (Serve(detail), Lang::En) => format!(
+                "cannot start the preview: {detail}\nhint: choose another --port; --port 0 picks any free port"
+            ),
             (InitTargetNotEmpty(p), Lang::Zh) => format!(
                 "目录 {} 已存在且不为空，未做任何改动\n提示：换一个新目录名",
                 p.display()

@@ -10,7 +10,7 @@
 //! - [`write`]: staging and atomic publication;
 //!
 //! with [`diag`] (located findings), [`pipeline`] (the stages over a whole portal), [`cli`] and
-//! [`cmd`] (the command line) around them.
+//! [`cmd`] (the command line) around them, and [`serve`] (the live preview).
 
 pub mod cli;
 pub mod cmd;
@@ -25,6 +25,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod progress;
 pub mod render;
+pub mod serve;
 pub mod validate;
 pub mod write;
 
@@ -44,6 +45,7 @@ pub fn main_with_args() -> ExitCode {
         cli::Command::Import(a) => a.lang,
         cli::Command::Verify(a) => a.lang,
         cli::Command::Diff(a) => a.lang,
+        cli::Command::Serve(a) => a.portal.lang,
     }
     .unwrap_or_default();
     let result = match &cli.command {
@@ -55,6 +57,7 @@ pub fn main_with_args() -> ExitCode {
         cli::Command::Import(args) => cmd::import::run(args),
         cli::Command::Verify(args) => cmd::verify::run(args),
         cli::Command::Diff(args) => cmd::diff::run(args),
+        cli::Command::Serve(args) => cmd::serve::run(args),
     };
     match result {
         Ok(code) => code,

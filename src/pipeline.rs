@@ -169,3 +169,27 @@ fn ledger_histories(
         },
     }
 }
+
+/// Processes the single compound `slug` of `portal` (found in `dir`), with the portal-wide
+/// context a full run would give it (git history, sealed periods): what `sanwu serve` runs when
+/// one compound's files change. The diagnostics include the portal-wide findings of that context.
+pub fn run_compound(
+    portal: &Portal,
+    slug: &str,
+    dir: &Path,
+    output: Option<&Output>,
+) -> Result<(Diagnostics, Option<CompoundSummary>), Fatal> {
+    let git = GitContext::open(&portal.root);
+    let mut diagnostics = Diagnostics::new();
+    let seals = SealPlan::new(git.as_ref(), &portal.config, &mut diagnostics);
+    let shared = Shared {
+        portal,
+        git: git.as_ref(),
+        seals: &seals,
+        output,
+    };
+    let (diags, summary) = process_compound(&shared, slug, dir)?;
+    diagnostics.extend(diags);
+    diagnostics.finish(&portal.config.severity_overrides);
+    Ok((diagnostics, summary))
+}

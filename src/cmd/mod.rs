@@ -7,6 +7,7 @@ pub mod fmt;
 pub mod import;
 pub mod init;
 pub mod merge;
+pub mod serve;
 pub mod verify;
 
 use std::process::ExitCode;

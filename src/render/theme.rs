@@ -172,3 +172,28 @@ fn read_folder(dir: &Path, extension: &str) -> Result<Vec<(String, Vec<u8>)>, Fa
     }
     Ok(files)
 }
+
+/// The files of a theme's `serve/` folder: what `sanwu serve` adds to the pages it serves (the
+/// live-reload script, the error overlay), never part of a built site. The portal's theme folder
+/// may replace any of them; the rest come from the default theme. (name, bytes), sorted by name.
+pub fn serve_files(root: &Path, name: &str) -> Result<Vec<(String, Vec<u8>)>, Fatal> {
+    let mut files: Vec<(String, Vec<u8>)> = DEFAULT_THEME
+        .get_dir("serve")
+        .map(|dir| {
+            dir.files()
+                .filter_map(|f| {
+                    let name = f.path().file_name()?.to_string_lossy().into_owned();
+                    Some((name, f.contents().to_vec()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for (file, bytes) in read_folder(&root.join("themes").join(name).join("serve"), "")? {
+        match files.iter_mut().find(|(n, _)| *n == file) {
+            Some(slot) => slot.1 = bytes,
+            None => files.push((file, bytes)),
+        }
+    }
+    files.sort();
+    Ok(files)
+}
