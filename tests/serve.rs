@@ -267,6 +267,11 @@ fn an_edited_ledger_shows_up_and_a_bad_edit_shows_the_overlay_over_the_last_good
     assert!(page.contains("money-invalid"));
     assert!(page.contains("“342,11x.51”不是有效的金额"));
     assert!(page.contains("提示："));
+    // The overlay's own words come from the theme's strings (`[serve]`).
+    assert!(
+        page.contains("台账有 1 个错误，预览仍显示上一次正确的版本"),
+        "{page}"
+    );
     assert!(
         page.contains("¥342,118.51"),
         "the last good figure is still served"

@@ -110,6 +110,8 @@ pub struct Preview<'a> {
     /// The findings the pages currently show.
     shown: Vec<Finding>,
     overlay: tera::Tera,
+    /// The theme's interface strings in the language of the messages (the overlay's `t`).
+    overlay_strings: serde_json::Value,
     /// The overlay template changed since the pages were last told.
     overlay_dirty: bool,
 }
@@ -127,6 +129,7 @@ impl<'a> Preview<'a> {
             failing: BTreeMap::new(),
             shown: Vec::new(),
             overlay: tera::Tera::default(),
+            overlay_strings: serde_json::Value::Null,
             overlay_dirty: true,
         }
     }
@@ -324,11 +327,15 @@ impl<'a> Preview<'a> {
     /// Reads the theme's `serve/` files: the overlay template and the assets it links.
     fn load_serve_theme(&mut self, portal: &Portal) -> Result<(), Fatal> {
         let files = crate::render::theme::serve_files(&portal.root, &portal.config.theme)?;
+        // The overlay speaks the language of the findings it shows (`--lang`, else the site's).
+        let theme = crate::render::theme::Theme::load(&portal.root, &portal.config.theme)?;
+        let strings = crate::render::i18n::Strings::resolve(&theme.strings, self.lang)?;
         let mut tera = tera::Tera::default();
+        strings.register(&mut tera);
         let mut assets = Vec::new();
         for (name, bytes) in files {
             if name.ends_with(".html") {
-                let source = String::from_utf8_lossy(&bytes).into_owned();
+                let source = strings.inline(&String::from_utf8_lossy(&bytes));
                 tera.add_raw_template(&name, &source)
                     .map_err(|e| Fatal::Template {
                         name: format!("serve/{name}"),
@@ -339,6 +346,7 @@ impl<'a> Preview<'a> {
             }
         }
         self.overlay = tera;
+        self.overlay_strings = strings.to_value();
         self.overlay_dirty = true;
         self.live.set_assets(assets);
         Ok(())
@@ -378,11 +386,13 @@ impl<'a> Preview<'a> {
             self.shown = findings;
             let tera = self.overlay.clone();
             let shown = self.shown.clone();
+            let strings = self.overlay_strings.clone();
             let snippet: http::Snippet = Arc::new(move |version: &str| {
                 let mut ctx = tera::Context::new();
                 ctx.insert("version", version);
                 ctx.insert("findings", &shown);
                 ctx.insert("errors", &shown.len());
+                ctx.insert("t", &strings);
                 match tera.render(OVERLAY_TEMPLATE, &ctx) {
                     Ok(html) => html.into_bytes(),
                     Err(e) => {
