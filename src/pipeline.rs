@@ -102,12 +102,14 @@ fn process_compound(
     let mut diags = Diagnostics::new();
     let Some(books) = load::load_compound(&portal.root, slug, dir, &mut diags)? else {
         diags.finish(&config.severity_overrides);
+        diags.detach_sources();
         return Ok((diags, None));
     };
     validate::check(&books, &config.rules, &mut diags);
     seal::check(git, seals, &books, &mut diags);
     diags.finish(&config.severity_overrides);
     if diags.has_errors() {
+        diags.detach_sources();
         return Ok((diags, None));
     }
     let mut report = compute::report(&books, &config.rules);
@@ -128,6 +130,7 @@ fn process_compound(
             out.sink.record_key(slug, &key);
         }
     }
+    diags.detach_sources();
     Ok((diags, Some(report.summary())))
 }
 

@@ -40,6 +40,9 @@ pub struct Diagnostic {
     pub span: Option<Range<usize>>,
     /// Values substituted into the message and hint templates (`{name}`).
     pub args: Vec<(&'static str, String)>,
+    /// Where the span started in the whole file, once the file was cut down to the finding's
+    /// lines (see [`Diagnostics::detach_sources`]); findings keep sorting by it.
+    origin: Option<usize>,
 }
 
 impl Diagnostic {
@@ -51,6 +54,7 @@ impl Diagnostic {
             file: None,
             span: None,
             args: Vec::new(),
+            origin: None,
         }
     }
 
@@ -85,7 +89,9 @@ impl Diagnostic {
                 .as_ref()
                 .map(|f| f.display_path.clone())
                 .unwrap_or_default(),
-            self.span.as_ref().map(|s| s.start).unwrap_or(0),
+            self.origin
+                .or(self.span.as_ref().map(|s| s.start))
+                .unwrap_or(0),
             self.code,
         )
     }
@@ -134,6 +140,36 @@ impl Diagnostics {
         self.items.iter()
     }
 
+    /// Lets go of the ledgers' text: each finding keeps a copy of its own lines only (the lines
+    /// before it become empty lines, so line numbers stay right). A city portal keeps the
+    /// warnings of every compound until the end of the build, and without this each one would
+    /// keep its whole ledger file in memory.
+    pub fn detach_sources(&mut self) {
+        for d in &mut self.items {
+            let (Some(file), Some(span)) = (&d.file, &d.span) else {
+                continue;
+            };
+            let text = &file.text;
+            let start = span.start.min(text.len());
+            let end = span.end.clamp(start, text.len());
+            if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                continue;
+            }
+            let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let last = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            let line_index = text[..first].matches('\n').count();
+            let mut kept = String::with_capacity(line_index + last - first);
+            kept.extend(std::iter::repeat_n('\n', line_index));
+            kept.push_str(&text[first..last]);
+            let shift = |offset: usize| offset - first + line_index;
+            let detached =
+                SourceFile::new(&file.path, file.display_path.clone(), kept, file.encoding);
+            d.origin = Some(d.origin.unwrap_or(start));
+            d.span = Some(shift(start)..shift(end));
+            d.file = Some(Arc::new(detached));
+        }
+    }
+
     /// Applies a portal's severity overrides, drops findings turned off, and sorts the rest by
     /// file and position so that output is stable.
     pub fn finish(&mut self, overrides: &std::collections::BTreeMap<String, Severity>) {
@@ -147,5 +183,36 @@ impl Diagnostics {
         self.items.dedup_by(|a, b| {
             a.code == b.code && a.span == b.span && a.args == b.args && a.sort_key() == b.sort_key()
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detached_findings_keep_their_lines_columns_and_order() {
+        let text = "期间,金额\n2024Q1,一百\n2024Q2,\"1,000.00\"\n".to_string();
+        let file = Arc::new(SourceFile::new(
+            std::path::Path::new("fees.csv"),
+            "fees.csv".into(),
+            text.clone(),
+            "UTF-8",
+        ));
+        let late = text.find("1,000").unwrap();
+        let early = text.find("一百").unwrap();
+        let mut diags = Diagnostics::new();
+        diags.push(Diagnostic::new("fees-amount-invalid").at(&file, late..late + 8));
+        diags.push(Diagnostic::new("fees-amount-invalid").at(&file, early..early + 6));
+        diags.finish(&Default::default());
+        let before: Vec<_> = diags.iter().map(|d| d.position()).collect();
+        diags.detach_sources();
+        diags.finish(&Default::default());
+        let after: Vec<_> = diags.iter().map(|d| d.position()).collect();
+        assert_eq!(before, after);
+        let d = diags.iter().next().unwrap();
+        let kept = d.file.as_ref().unwrap();
+        assert_eq!(kept.text, "\n2024Q1,一百");
+        assert_eq!(&kept.text[d.span.clone().unwrap()], "一百");
     }
 }
