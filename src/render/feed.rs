@@ -167,19 +167,30 @@ impl SiteRenderer {
             .collect();
         self.render_feed(sink, &format!("{slug}/feed.xml"), head, items, site)?;
         if let Some(base) = self.absolute_base() {
-            let urls: Vec<SitemapUrl> = recorded
-                .indexable_pages()
-                .into_iter()
-                .map(|p| SitemapUrl {
-                    loc: format!("{base}{p}"),
-                })
-                .collect();
-            let mut ctx = Context::new();
-            ctx.insert("urls", &urls);
-            let xml = self.render_xml("sitemap.xml", &ctx)?;
-            sink.write(&format!("{slug}/sitemap.xml"), xml.as_bytes())?;
+            self.write_sitemap(base, recorded, sink, &format!("{slug}/sitemap.xml"))?;
         }
         Ok(())
+    }
+
+    /// A sitemap of the indexable pages `recorded`, with absolute addresses under `base`.
+    fn write_sitemap(
+        &self,
+        base: &str,
+        recorded: &Recorder,
+        sink: &dyn Sink,
+        path: &str,
+    ) -> Result<(), Fatal> {
+        let urls: Vec<SitemapUrl> = recorded
+            .indexable_pages()
+            .into_iter()
+            .map(|p| SitemapUrl {
+                loc: format!("{base}{p}"),
+            })
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("urls", &urls);
+        let xml = self.render_xml("sitemap.xml", &ctx)?;
+        sink.write(path, xml.as_bytes())
     }
 
     /// The portal's `feed.xml`, and with an absolute base URL its sitemap index and
@@ -218,17 +229,7 @@ impl SiteRenderer {
             .collect();
         self.render_feed(sink, "feed.xml", head, items, &self.site)?;
         if let Some(base) = self.absolute_base() {
-            let urls: Vec<SitemapUrl> = recorded
-                .indexable_pages()
-                .into_iter()
-                .map(|p| SitemapUrl {
-                    loc: format!("{base}{p}"),
-                })
-                .collect();
-            let mut ctx = Context::new();
-            ctx.insert("urls", &urls);
-            let xml = self.render_xml("sitemap.xml", &ctx)?;
-            sink.write("sitemap-portal.xml", xml.as_bytes())?;
+            self.write_sitemap(base, recorded, sink, "sitemap-portal.xml")?;
             let mut maps = vec![SitemapUrl {
                 loc: format!("{base}sitemap-portal.xml"),
             }];

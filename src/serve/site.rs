@@ -91,11 +91,10 @@ impl SiteDir {
         self.prune(|path| path.starts_with(&prefix));
     }
 
-    /// Removes every file of compound `slug` (its folder is gone).
-    pub fn remove_compound(&self, slug: &str) {
+    /// The paths of the files of compound `slug`, in order.
+    fn compound_files(&self, slug: &str) -> Vec<String> {
         let prefix = format!("{slug}/");
-        let stale: Vec<String> = self
-            .files
+        self.files
             .lock()
             .map(|f| {
                 f.range(prefix.clone()..)
@@ -103,8 +102,12 @@ impl SiteDir {
                     .map(|(p, _)| p.clone())
                     .collect()
             })
-            .unwrap_or_default();
-        for path in stale {
+            .unwrap_or_default()
+    }
+
+    /// Removes every file of compound `slug` (its folder is gone).
+    pub fn remove_compound(&self, slug: &str) {
+        for path in self.compound_files(slug) {
             self.remove(&path);
         }
         if let Ok(mut keys) = self.keys.lock() {
@@ -187,17 +190,7 @@ impl Sink for SiteDir {
         {
             return false;
         }
-        let prefix = format!("{slug}/");
-        let kept: Vec<String> = self
-            .files
-            .lock()
-            .map(|f| {
-                f.range(prefix.clone()..)
-                    .take_while(|(p, _)| p.starts_with(&prefix))
-                    .map(|(p, _)| p.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let kept = self.compound_files(slug);
         if kept.is_empty() {
             return false;
         }
