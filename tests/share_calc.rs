@@ -26,6 +26,29 @@ fn without_javascript_the_rate_per_square_metre_is_shown() {
     assert!(page.contains("<script defer src=\"../../static/share-calc.js\"></script>"));
     assert!(portal.path("public/static/share-calc.js").is_file());
 
+    // 天源水都's emergency repair had no vote; its 列支范围 is the whole compound, so the fund's
+    // part (38,000.00; the crowdfunded rest is not apportioned) is shared over the compound's
+    // 57,433.60 ㎡, as the notice says ("约合 0.66 元/㎡").
+    let emergency = portal.page_text("tianyuan/projects/fire-alarm-2024.html");
+    assert!(
+        emergency.contains("¥38,000.00 ÷ 小区总建筑面积 57,433.60㎡ = 每平方米 0.6616 元"),
+        "{emergency}"
+    );
+    // A project shared per household gets no per-㎡ calculator.
+    portal.edit(
+        "content/tianyuan/projects/fire-alarm-2024.toml",
+        "apportionment = \"按建筑面积分摊\"",
+        "apportionment = \"按户均摊\"",
+    );
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !portal
+            .read("public/tianyuan/projects/fire-alarm-2024.html")
+            .contains("data-calc-total"),
+        "a per-household split was offered a per-㎡ calculator"
+    );
+
     // Public revenue: only what goes to the owners by floor area (the fund, fee set-off) has a
     // calculator, over the compound's floor area; the committee's budget has none.
     let revenue = portal.page_text("tianyuan/revenue.html");

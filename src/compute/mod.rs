@@ -661,7 +661,7 @@ fn project_view(
                 let den = i128::from(shares_area);
                 ((2 * num + den) / (2 * den)) as i64
             }),
-        share_calc: share_calc::for_project(p),
+        share_calc: share_calc::for_project(p, books.info.floor_area),
     }
 }
 

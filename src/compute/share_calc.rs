@@ -47,9 +47,15 @@ fn rate(total: Money, basis_area: i64) -> i64 {
     ((2 * num + den) / (2 * den)) as i64
 }
 
-/// The calculator of a fund project: over its table of shares when it has one, else over the
-/// area of its vote's scope. None when the project has no cost yet or no area to divide by.
-pub fn for_project(project: &Project) -> Option<ShareCalc> {
+/// The calculator of a fund project shared by floor area (`apportionment = "按建筑面积分摊"`, the
+/// default): over its table of shares when it has one, else over the area of its vote's scope,
+/// else — a project without a vote (an emergency repair) whose 列支范围 is the whole compound
+/// (`scope = "全小区"`) — over the compound's floor area. None when the project has no cost yet,
+/// is shared another way (per household), or has no area to divide by.
+pub fn for_project(project: &Project, compound_floor_area: Area) -> Option<ShareCalc> {
+    if project.apportionment.trim() != "按建筑面积分摊" {
+        return None;
+    }
     let total = crate::validate::apportionment::apportioned_amount(project)?;
     if total.0 <= 0 {
         return None;
@@ -60,10 +66,14 @@ pub fn for_project(project: &Project) -> Option<ShareCalc> {
         .as_ref()
         .map(|s| s.rows.as_slice())
         .unwrap_or_default();
-    let (basis_area, basis) = if rows.is_empty() {
-        (project.vote.as_ref()?.area.total, "vote_scope")
-    } else {
+    let (basis_area, basis) = if !rows.is_empty() {
         (rows.iter().map(|s| s.area.0).sum(), "shares_total")
+    } else if let Some(vote) = &project.vote {
+        (vote.area.total, "vote_scope")
+    } else if project.scope.trim() == "全小区" {
+        (compound_floor_area.0, "compound_floor_area")
+    } else {
+        return None;
     };
     if basis_area <= 0 {
         return None;
