@@ -26,7 +26,7 @@ use crate::ledger::CompoundBooks;
 use crate::ledger::amount::{Money, to_chinese_uppercase};
 use crate::ledger::calendar::Period;
 
-use super::{AllocationTotal, CategoryTotal, ProjectView, TenderView};
+use super::{AllocationTotal, CategoryTotal, ProjectView, TenderView, day};
 
 /// Everything the print edition and the revenue-by-period chart need of a compound.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -133,10 +133,6 @@ pub struct Disclosure {
     pub online: String,
 }
 
-fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 /// `days` days from `start`, both counted.
 fn publicity(start: NaiveDate, days: i64, rule: &'static str) -> Option<Publicity> {
     let days = days.max(1);
@@ -204,15 +200,7 @@ fn revenue_periods(books: &CompoundBooks, rules: &Rules) -> Vec<RevenuePeriod> {
             t.gross += e.gross;
             t.costs += e.costs;
             t.net += e.net;
-            let c = t.categories.entry(e.category).or_insert(CategoryTotal {
-                category: e.category,
-                gross: Money::ZERO,
-                costs: Money::ZERO,
-                net: Money::ZERO,
-            });
-            c.gross += e.gross;
-            c.costs += e.costs;
-            c.net += e.net;
+            CategoryTotal::add_to(&mut t.categories, e);
             *t.allocations.entry(e.allocation).or_default() += e.net;
         }
     }

@@ -26,7 +26,7 @@ use crate::ledger::tender::Tender;
 use provenance::SourceLines;
 
 /// Dates on the site: 2024-05-01.
-fn day(d: NaiveDate) -> String {
+pub(crate) fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
@@ -341,6 +341,24 @@ pub struct CategoryTotal {
     pub net: Money,
 }
 
+impl CategoryTotal {
+    /// Adds revenue entry `e` to the total of its category in `totals`.
+    pub(crate) fn add_to(
+        totals: &mut BTreeMap<crate::ledger::revenue::Category, CategoryTotal>,
+        e: &crate::ledger::revenue::RevenueEntry,
+    ) {
+        let c = totals.entry(e.category).or_insert(CategoryTotal {
+            category: e.category,
+            gross: Money::ZERO,
+            costs: Money::ZERO,
+            net: Money::ZERO,
+        });
+        c.gross += e.gross;
+        c.costs += e.costs;
+        c.net += e.net;
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct AllocationTotal {
     pub allocation: crate::ledger::revenue::Allocation,
@@ -397,19 +415,7 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
             source: e.origin.file_line(),
             correction_of: crate::ledger::correction_target(&e.note).map(str::to_string),
         });
-        let c = categories
-            .entry(y)
-            .or_default()
-            .entry(e.category)
-            .or_insert(CategoryTotal {
-                category: e.category,
-                gross: Money::ZERO,
-                costs: Money::ZERO,
-                net: Money::ZERO,
-            });
-        c.gross += e.gross;
-        c.costs += e.costs;
-        c.net += e.net;
+        CategoryTotal::add_to(categories.entry(y).or_default(), e);
         *allocations
             .entry(y)
             .or_default()
