@@ -67,12 +67,8 @@ pub const fn opt(
     description: &'static str,
 ) -> Field {
     Field {
-        name,
-        title,
-        description,
-        kind,
         required: false,
-        unique: false,
+        ..req(name, title, kind, description)
     }
 }
 
