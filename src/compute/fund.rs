@@ -45,7 +45,7 @@ pub struct FundYear {
     pub withdrawals: Money,
     pub closing: Money,
     /// The ledger lines the year's figures sum (the closing balance adds all earlier years).
-    pub source: String,
+    pub source: super::provenance::LineRanges,
 }
 
 pub fn yearly(running: &[(&FundEntry, Money)]) -> Vec<FundYear> {

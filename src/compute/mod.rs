@@ -176,7 +176,7 @@ pub struct FeeYear {
     pub by_type: Vec<FeeTotal>,
     pub total: FeeTotal,
     /// The ledger lines the year's totals sum.
-    pub source: String,
+    pub source: provenance::LineRanges,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -234,7 +234,7 @@ fn fees_view(books: &CompoundBooks) -> Option<FeesView> {
                 building_type: String::new(),
                 ..FeeTotal::default()
             },
-            source: String::new(),
+            source: provenance::LineRanges::default(),
         });
         year.rows.push(FeeRowView {
             period: r.period.label(),
@@ -309,7 +309,7 @@ pub struct RevenueYear {
     pub costs: Money,
     pub net: Money,
     /// The ledger lines the year's totals sum.
-    pub source: String,
+    pub source: provenance::LineRanges,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -389,7 +389,7 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
             gross: Money::ZERO,
             costs: Money::ZERO,
             net: Money::ZERO,
-            source: String::new(),
+            source: provenance::LineRanges::default(),
         });
         year.complete |= e.when.sort_date().month() >= 10;
         year.gross += e.gross;

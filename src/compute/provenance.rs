@@ -1,7 +1,15 @@
-//! Where a computed figure comes from: the lines of a ledger file whose rows it sums, written for
-//! people (`content/mingxiu/fees.csv 第 2–13、15 行`) and shown as a tooltip beside the figure.
+//! Where a computed figure comes from: the lines of a ledger file whose rows it sums, as a file and
+//! line ranges. The theme words them (`source_lines` filter: `content/mingxiu/fees.csv 第 2–13、15
+//! 行`) and shows them as a tooltip beside the figure.
 
 use crate::ledger::Origin;
+
+/// The lines of one file that a figure sums: `ranges` are (first, last) line numbers, in order.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LineRanges {
+    pub file: String,
+    pub ranges: Vec<(usize, usize)>,
+}
 
 /// The source lines of one figure, collected row by row.
 #[derive(Debug, Default, Clone)]
@@ -19,11 +27,8 @@ impl SourceLines {
             .push(origin.file.line_col(origin.span.start).line);
     }
 
-    /// `content/x/fees.csv 第 2–13、15 行`; empty when no row was added.
-    pub fn describe(&self) -> String {
-        if self.lines.is_empty() {
-            return String::new();
-        }
+    /// The lines added, as ranges of consecutive lines; no ranges when no row was added.
+    pub fn describe(&self) -> LineRanges {
         let mut lines = self.lines.clone();
         lines.sort_unstable();
         lines.dedup();
@@ -34,17 +39,10 @@ impl SourceLines {
                 _ => ranges.push((line, line)),
             }
         }
-        let ranges: Vec<String> = ranges
-            .iter()
-            .map(|&(a, b)| {
-                if a == b {
-                    a.to_string()
-                } else {
-                    format!("{a}–{b}")
-                }
-            })
-            .collect();
-        format!("{} 第 {} 行", self.file, ranges.join("、"))
+        LineRanges {
+            file: self.file.clone(),
+            ranges,
+        }
     }
 }
 
@@ -69,6 +67,12 @@ mod tests {
                 span: start..start + 1,
             });
         }
-        assert_eq!(lines.describe(), "content/x/fees.csv 第 2–4、6 行");
+        assert_eq!(
+            lines.describe(),
+            LineRanges {
+                file: "content/x/fees.csv".into(),
+                ranges: vec![(2, 4), (6, 6)],
+            }
+        );
     }
 }

@@ -185,12 +185,11 @@ impl Strings {
         tera.register_filter(
             "source_lines",
             move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
-                let Some(text) = value.as_str() else {
-                    return Ok(value.clone());
-                };
-                Ok(Value::String(
-                    source_lines(text, &f).unwrap_or_else(|| text.to_string()),
-                ))
+                source_lines(value, &f).map(Value::String).ok_or_else(|| {
+                    tera::Error::msg(format!(
+                        "filter `source_lines` expects {{file, ranges}}, got {value}"
+                    ))
+                })
             },
         );
         let f = Arc::clone(&format);
@@ -298,17 +297,32 @@ fn period_label(text: &str, format: &HashMap<String, String>) -> Option<String> 
     )
 }
 
-/// The provenance of a total as `compute::provenance` writes it (`content/x/fees.csv 第 2–4、6 行`),
-/// reworded with `[format] source_lines` and `line_separator`; `None` for any other text.
-fn source_lines(text: &str, format: &HashMap<String, String>) -> Option<String> {
-    let (file, ranges) = text.strip_suffix(" 行")?.split_once(" 第 ")?;
+/// The provenance of a total (`compute::provenance::LineRanges` as the template sees it:
+/// `{file, ranges: [[first, last], …]}`) worded with `[format] source_lines` and
+/// `line_separator`: `content/x/fees.csv 第 2–4、6 行`. Empty when it names no line; `None` for a
+/// value of any other shape.
+fn source_lines(value: &Value, format: &HashMap<String, String>) -> Option<String> {
+    let file = value.get("file")?.as_str()?;
+    let ranges = value.get("ranges")?.as_array()?;
+    if ranges.is_empty() {
+        return Some(String::new());
+    }
+    let mut worded = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        let first = range.get(0)?.as_u64()?;
+        let last = range.get(1)?.as_u64()?;
+        worded.push(if first == last {
+            first.to_string()
+        } else {
+            format!("{first}–{last}")
+        });
+    }
     let template = format.get("source_lines")?;
     let separator = format.get("line_separator")?;
-    let ranges: Vec<&str> = ranges.split('、').collect();
     Some(
         template
             .replace("{file}", file)
-            .replace("{lines}", &ranges.join(separator)),
+            .replace("{lines}", &worded.join(separator)),
     )
 }
 
@@ -445,11 +459,14 @@ mod tests {
             ),
             ("line_separator".to_string(), ", ".to_string()),
         ]);
+        let lines = serde_json::json!({"file": "content/x/fees.csv", "ranges": [[2, 4], [6, 6]]});
         assert_eq!(
-            source_lines("content/x/fees.csv 第 2–4、6 行", &f).as_deref(),
+            source_lines(&lines, &f).as_deref(),
             Some("content/x/fees.csv, lines 2–4, 6")
         );
-        assert_eq!(source_lines("content/x/fees.csv:3", &f), None);
+        let none = serde_json::json!({"file": "", "ranges": []});
+        assert_eq!(source_lines(&none, &f).as_deref(), Some(""));
+        assert_eq!(source_lines(&Value::from("content/x/fees.csv:3"), &f), None);
     }
 
     #[test]
