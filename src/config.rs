@@ -21,6 +21,7 @@ struct RawConfig {
     description: Option<String>,
     ledger_history: Option<bool>,
     print_edition: Option<bool>,
+    portal_page_size: Option<u32>,
     #[serde(default)]
     open_data: RawOpenData,
     today: Option<crate::parse::toml_doc::RawValue>,
@@ -153,6 +154,9 @@ pub struct Config {
     pub ledger_history: bool,
     /// The prefix of the OCDS `ocid` of every tender (`[open_data] ocid_prefix`).
     pub ocid_prefix: String,
+    /// How many compounds one portal page lists: above it, the front page lists districts and
+    /// each district has pages of this many compounds (see `render::directory`). 0: one page.
+    pub portal_page_size: usize,
 }
 
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> {
@@ -265,5 +269,8 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> 
         sealed,
         ledger_history: raw.ledger_history.unwrap_or(true),
         ocid_prefix,
+        portal_page_size: raw
+            .portal_page_size
+            .map_or(crate::render::directory::DEFAULT_PAGE_SIZE, |n| n as usize),
     })
 }

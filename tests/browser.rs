@@ -459,13 +459,48 @@ fn every_page_is_valid_html_accessible_and_fits_a_phone() {
     let pages = html_files(&public);
     assert!(pages.len() > 50, "{} pages", pages.len());
     assert!(pages.iter().any(|p| p.ends_with("roof-b3-shares.html")));
+    let audited = validate_and_audit(&tools, &portal, &pages, None);
+    assert_eq!(
+        audited.len(),
+        pages.len() + 1,
+        "every page and a search with results"
+    );
+    assert!(audited.keys().any(|k| k.starts_with("search.html?q=")));
+}
 
-    // The Nu Html Checker: no errors on any page.
+/// The front page of a portal with more compounds than a page lists, and its district pages.
+#[test]
+fn district_pages_are_valid_html_accessible_and_fit_a_phone() {
+    let tools = tools();
+    let portal = Portal::copy_of(".");
+    let config = portal.read("config.toml");
+    portal.write("config.toml", &format!("portal_page_size = 1\n{config}"));
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = portal.path("public");
+    let pages: Vec<PathBuf> = html_files(&public)
+        .into_iter()
+        .filter(|p| p.starts_with(public.join("areas")) || *p == public.join("index.html"))
+        .collect();
+    assert_eq!(pages.len(), 5, "{pages:?}");
+    let audited = validate_and_audit(&tools, &portal, &pages, Some("index.html,areas/"));
+    assert_eq!(audited.len(), 5, "{:?}", audited.keys());
+}
+
+/// Checks `pages` with the Nu Html Checker (no errors) and, in Chromium, with axe-core (no
+/// serious or critical violation) and at 360 and 390 px (no horizontal scroll). `only` limits
+/// the browser audit to pages under these comma-separated prefixes. Returns the audit report.
+fn validate_and_audit(
+    tools: &Tools,
+    portal: &Portal,
+    pages: &[PathBuf],
+    only: Option<&str>,
+) -> serde_json::Map<String, Value> {
     let out = Command::new("java")
         .arg("-jar")
         .arg(tools.dir.join("node_modules/vnu-jar/build/dist/vnu.jar"))
         .args(["--errors-only", "--format", "json"])
-        .args(&pages)
+        .args(pages)
         .output()
         .expect("java runs");
     let report: Value = serde_json::from_slice(&out.stderr)
@@ -491,18 +526,25 @@ fn every_page_is_valid_html_accessible_and_fits_a_phone() {
         .collect();
     assert!(errors.is_empty(), "vnu: {}", errors.join("\n"));
 
-    // axe-core in Chromium: no serious or critical violation; and no horizontal scroll at 360
-    // and 390 px.
-    let r = node(&tools, "audit.js", &[&site(&portal), "360", "390"]);
-    let audited = r.as_object().unwrap();
-    assert_eq!(
-        audited.len(),
-        pages.len() + 1,
-        "every page and a search with results"
+    let mut command = Command::new("node");
+    command
+        .arg(repo().join("tests/browser/audit.js"))
+        .args([site(portal).as_str(), "360", "390"])
+        .env("SANWU_TOOLS", &tools.dir)
+        .env("SANWU_CHROMIUM", &tools.chromium);
+    if let Some(only) = only {
+        command.env("SANWU_AUDIT_ONLY", only);
+    }
+    let out = command.output().expect("node runs");
+    assert!(
+        out.status.success(),
+        "audit.js failed: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert!(audited.keys().any(|k| k.starts_with("search.html?q=")));
+    let r: Value = serde_json::from_slice(&out.stdout).expect("audit.js prints JSON");
+    let audited = r.as_object().unwrap().clone();
     let mut problems = Vec::new();
-    for (page, entry) in audited {
+    for (page, entry) in &audited {
         for v in entry["violations"].as_array().unwrap() {
             problems.push(format!(
                 "{page}: axe {} ({}): {}",
@@ -519,6 +561,7 @@ fn every_page_is_valid_html_accessible_and_fits_a_phone() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    audited
 }
 
 /// README's screenshots, made from the demo in Chromium with the system's CJK fonts:

@@ -351,8 +351,16 @@ fn long_builds_report_progress_in_plain_lines_and_quiet_builds_say_nothing() {
 #[test]
 fn sharded_builds_merge_into_a_byte_identical_site() {
     let portal = portal_of_many(12);
+    // Five compounds a page: the portal's district pages are merged from the shards too.
+    let config = portal.read("config.toml");
+    portal.write("config.toml", &format!("portal_page_size = 5\n{config}"));
     assert_eq!(portal.build().code, 0);
     let single = common::snapshot_tree(&portal.path("public"));
+    let area_pages = single
+        .iter()
+        .filter(|(n, _)| n.starts_with("areas/"))
+        .count();
+    assert_eq!(area_pages, 3, "12 compounds of one district on pages of 5");
 
     let mut shard_dirs = Vec::new();
     let mut built = 0;

@@ -20,6 +20,10 @@ pub struct Portal {
     pub compounds: Vec<(String, PathBuf)>,
 }
 
+/// Folder names the site itself uses at its root (the theme's files and the portal's district
+/// pages): a compound folder of that name would mix its pages with them.
+pub const RESERVED: &[&str] = &["static", crate::render::directory::FOLDER];
+
 /// Whether a name may appear in a URL as is.
 pub fn is_slug(name: &str) -> bool {
     !name.is_empty()
@@ -104,6 +108,20 @@ pub fn open_portal(root: &Path, diags: &mut Diagnostics) -> Result<Option<Portal
             ));
             diags.push(
                 Diagnostic::new("slug-invalid")
+                    .in_file(&file)
+                    .arg("name", &name),
+            );
+            continue;
+        }
+        if RESERVED.contains(&name.as_str()) {
+            let file = Arc::new(SourceFile::new(
+                path,
+                format!("content/{name}/"),
+                String::new(),
+                "UTF-8",
+            ));
+            diags.push(
+                Diagnostic::new("slug-reserved")
                     .in_file(&file)
                     .arg("name", &name),
             );

@@ -3,6 +3,7 @@
 //! the site works from any host, any sub-path, and from a folder opened in a browser.
 
 pub mod charts;
+pub mod directory;
 pub mod feed;
 pub mod i18n;
 pub mod markdown;
@@ -62,6 +63,8 @@ pub struct SiteRenderer {
     assets: Vec<(String, Vec<u8>)>,
     /// The OCDS ocid prefix of the portal's tenders (`[open_data] ocid_prefix`).
     ocid_prefix: String,
+    /// How many compounds the front page and each district page list (`portal_page_size`).
+    portal_page_size: usize,
     /// The interface strings of the site language, the template value `t`.
     strings: Value,
     /// The strings Rust composes chart titles, descriptions and labels from (`[charts]`).
@@ -275,6 +278,7 @@ impl SiteRenderer {
             site,
             assets: theme.assets,
             ocid_prefix: config.ocid_prefix.clone(),
+            portal_page_size: config.portal_page_size,
             strings: strings.to_value(),
             chart_words: strings.words("charts"),
             disclosure_words: strings.words("disclosure"),
@@ -504,36 +508,69 @@ impl SiteRenderer {
             (&b.notice.date, a.slug, &a.notice.id).cmp(&(&a.notice.date, b.slug, &b.notice.id))
         });
         latest.truncate(10);
-        let totals = PortalTotals {
-            compounds: summaries.len(),
-            households: summaries.iter().map(|s| u64::from(s.households)).sum(),
-            fund_balance: summaries
-                .iter()
-                .filter_map(|s| s.headline.fund_balance.as_ref())
-                .map(|b| b.amount)
-                .sum(),
-            tender_savings: summaries.iter().map(|s| s.headline.tender_savings).sum(),
+        let page_size = self.portal_page_size;
+        let areas = if directory::needed(summaries.len(), page_size) {
+            directory::areas(summaries)
+        } else {
+            Vec::new()
         };
         let mut ctx = Context::new();
         ctx.insert("site", &self.site);
         ctx.insert("t", &self.strings);
-        ctx.insert("compounds", summaries);
         ctx.insert("latest_notices", &latest);
-        ctx.insert("totals", &totals);
+        ctx.insert("totals", &directory::Totals::of(summaries));
+        ctx.insert("areas", &directory::links(&areas));
+        ctx.insert("area", &None::<directory::AreaHead>);
+        ctx.insert("pager", &None::<directory::Pager>);
+        if areas.is_empty() {
+            ctx.insert("compounds", summaries);
+        } else {
+            ctx.insert("compounds", &[] as &[CompoundSummary]);
+        }
         self.page(sink, "index.html", "portal.html", &mut ctx, "portal")?;
+        let names: Vec<directory::CompoundName> = summaries
+            .iter()
+            .map(|s| directory::CompoundName {
+                slug: &s.slug,
+                name: &s.name,
+            })
+            .collect();
+        ctx.insert("compounds", &names);
         self.page(sink, "search.html", "search.html", &mut ctx, "search")?;
+        // The district pages: the front page's context without the latest notices and the
+        // directory, with the district's own totals and one page of its compounds.
+        ctx.insert("latest_notices", &[] as &[LatestNotice]);
+        ctx.insert("areas", &[] as &[directory::AreaLink]);
+        for area in &areas {
+            let pages = area.pages(page_size);
+            ctx.insert(
+                "totals",
+                &directory::Totals::of(area.compounds.iter().copied()),
+            );
+            ctx.insert(
+                "area",
+                &directory::AreaHead {
+                    city: area.city,
+                    district: area.district,
+                },
+            );
+            for (index, chunk) in area.compounds.chunks(page_size).enumerate() {
+                let page = index + 1;
+                ctx.insert("compounds", chunk);
+                ctx.insert("pager", &directory::Pager::new(area, page, pages));
+                self.page(
+                    sink,
+                    &area.page_path(page),
+                    "portal.html",
+                    &mut ctx,
+                    "portal",
+                )?;
+            }
+        }
         self.render_portal_feeds(summaries, &recorder, sink)?;
         for (path, bytes) in &self.assets {
             sink.write(path, bytes)?;
         }
         Ok(())
     }
-}
-
-#[derive(Serialize)]
-struct PortalTotals {
-    compounds: usize,
-    households: u64,
-    fund_balance: Money,
-    tender_savings: Money,
 }

@@ -23,8 +23,13 @@ main(async () => {
     const tab = await context.newPage();
     const errors = [];
     tab.on('pageerror', (e) => errors.push(String(e)));
-    // Every page as built, and the search page showing results (its markup is made by script).
-    for (const page of pages(site).concat(['search.html?q=' + encodeURIComponent('会所 招标')])) {
+    // Every page as built, and the search page showing results (its markup is made by script);
+    // or, with SANWU_AUDIT_ONLY (comma-separated path prefixes), only the pages it names.
+    const only = (process.env.SANWU_AUDIT_ONLY || '').split(',').filter((p) => p);
+    const todo = only.length
+      ? pages(site).filter((p) => only.some((prefix) => p.startsWith(prefix)))
+      : pages(site).concat(['search.html?q=' + encodeURIComponent('会所 招标')]);
+    for (const page of todo) {
       const entry = { violations: [], widths: {}, errors: [] };
       for (const width of widths) {
         await tab.setViewportSize({ width: Number(width), height: 800 });
