@@ -481,47 +481,61 @@ fn pdf_pages(pdf: &[u8]) -> (usize, String) {
 #[test]
 fn print_pages_fit_one_a4_sheet_in_a_real_browser() {
     let portal = &demo();
+    // The same pages of the English edition (its wording is longer).
+    let config = portal.read("config.toml");
+    portal.write(
+        "config.toml",
+        &config.replace("language = \"zh\"", "language = \"en\""),
+    );
+    let run = portal.run(&["build", "--output", "public-en"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        portal
+            .read("public-en/mingxiu/print/revenue-2025.html")
+            .contains("<html lang=\"en\">"),
+        "the English edition was built"
+    );
     let browser = chromium();
-    for page in [
-        "mingxiu/print/revenue-2025.html",
-        "mingxiu/print/tender-clubhouse-2024.html",
-        "mingxiu/print/project-clubhouse-repair.html",
-        "tianyuan/print/project-fire-alarm-2024.html",
-    ] {
-        let pdf = portal.path("sheet.pdf");
-        let _ = std::fs::remove_file(&pdf);
-        let status = std::process::Command::new(&browser)
-            .args([
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-pdf-header-footer",
-                &format!(
-                    "--user-data-dir={}",
-                    portal.path("chromium-profile").display()
-                ),
-                &format!("--print-to-pdf={}", pdf.display()),
-                &format!(
-                    "file://{}",
-                    portal.path(&format!("public/{page}")).display()
-                ),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success(), "chromium failed on {page}");
-        let (pages, media) = pdf_pages(&std::fs::read(&pdf).unwrap());
-        assert_eq!(pages, 1, "{page} does not fit one sheet");
-        // A4 is 595 × 842 points.
-        let dims: Vec<f64> = media
-            .split_whitespace()
-            .map(|n| n.parse().unwrap())
-            .collect();
-        assert!(
-            (dims[2] - 595.0).abs() < 1.0 && (dims[3] - 842.0).abs() < 1.0,
-            "{page}: page size {media}"
-        );
+    for site in ["public", "public-en"] {
+        for page in [
+            "mingxiu/print/revenue-2025.html",
+            "mingxiu/print/tender-clubhouse-2024.html",
+            "mingxiu/print/project-clubhouse-repair.html",
+            "tianyuan/print/project-fire-alarm-2024.html",
+        ] {
+            let page = format!("{site}/{page}");
+            let pdf = portal.path("sheet.pdf");
+            let _ = std::fs::remove_file(&pdf);
+            let status = std::process::Command::new(&browser)
+                .args([
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-pdf-header-footer",
+                    &format!(
+                        "--user-data-dir={}",
+                        portal.path("chromium-profile").display()
+                    ),
+                    &format!("--print-to-pdf={}", pdf.display()),
+                    &format!("file://{}", portal.path(&page).display()),
+                ])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success(), "chromium failed on {page}");
+            let (pages, media) = pdf_pages(&std::fs::read(&pdf).unwrap());
+            assert_eq!(pages, 1, "{page} does not fit one sheet");
+            // A4 is 595 × 842 points.
+            let dims: Vec<f64> = media
+                .split_whitespace()
+                .map(|n| n.parse().unwrap())
+                .collect();
+            assert!(
+                (dims[2] - 595.0).abs() < 1.0 && (dims[3] - 842.0).abs() < 1.0,
+                "{page}: page size {media}"
+            );
+        }
     }
 }
 
