@@ -31,7 +31,11 @@ struct Serve {
 
 impl Serve {
     fn start(portal: &Portal) -> Serve {
-        let tmp = tempfile::tempdir().unwrap();
+        Serve::start_in(portal, tempfile::tempdir().unwrap())
+    }
+
+    /// A preview whose temp directory is `tmp`.
+    fn start_in(portal: &Portal, tmp: tempfile::TempDir) -> Serve {
         let stderr = tmp.path().join("stderr.txt");
         let mut child = Command::new(BIN)
             .args(["serve", "--port", "0", "--root"])
@@ -311,6 +315,27 @@ fn an_edited_ledger_shows_up_and_a_bad_edit_shows_the_overlay_over_the_last_good
     assert!(
         serve.private_folders().is_empty(),
         "the private site folder is removed on Ctrl-C"
+    );
+}
+
+#[test]
+fn a_preview_killed_outright_leaves_no_folder_once_the_next_one_starts() {
+    let portal = Portal::copy_of("examples/starter");
+    let mut first = Serve::start(&portal);
+    first.page("/index.html");
+    // SIGKILL: the preview gets no chance to clean up.
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let abandoned = first.private_folders();
+    assert_eq!(abandoned.len(), 1, "{abandoned:?}");
+    let tmp = std::mem::replace(&mut first.tmp, tempfile::tempdir().unwrap());
+
+    let second = Serve::start_in(&portal, tmp);
+    second.page("/index.html");
+    assert_eq!(
+        second.private_folders(),
+        [format!("sanwu-serve-{}", second.child.id())],
+        "the killed preview's folder is gone, the running one's is there"
     );
 }
 

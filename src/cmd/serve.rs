@@ -29,6 +29,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
     })
     .map_err(|e| Fatal::Serve(e.to_string()))?;
 
+    crate::serve::sweep_abandoned();
     let dir = private_dir();
     let site = SiteDir::create(&dir)?;
     let live = Arc::new(Live::new(&dir));

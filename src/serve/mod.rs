@@ -451,5 +451,33 @@ fn rebuilt(
 
 /// The preview's private site folder, unique to this process.
 pub fn private_dir() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("sanwu-serve-{}", std::process::id()))
+    std::env::temp_dir().join(format!("{PRIVATE_PREFIX}{}", std::process::id()))
+}
+
+const PRIVATE_PREFIX: &str = "sanwu-serve-";
+
+/// Removes the private folders of previews that are no longer running: a preview stopped with
+/// Ctrl-C removes its own, but one killed outright (SIGKILL, a closed terminal, a crash) cannot.
+/// Only on Linux, where `/proc/<pid>` tells whether a process is alive.
+pub fn sweep_abandoned() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(PRIVATE_PREFIX))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = std::path::Path::new("/proc").join(pid.to_string()).exists();
+        if !alive && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
