@@ -136,11 +136,7 @@ impl Strings {
         if ["{{", "{%", "{#"].iter().any(|d| text.contains(d)) {
             return None;
         }
-        Some(if safe {
-            text.to_string()
-        } else {
-            escape(text)
-        })
+        Some(if safe { text.to_string() } else { escape(text) })
     }
 
     /// The strings of table `section` for Rust code that composes text (see [`Words`]).
@@ -162,19 +158,27 @@ impl Strings {
         tera.set_escape_fn(escape_to);
         tera.register_filter("fill", Fill);
         tera.register_filter("code", filter_code);
-        tera.register_filter("term", move |value: &Value, _: Kwargs, _: &State| -> Value {
-            match value.as_str().and_then(|s| terms.get(s)) {
-                Some(text) => Value::from(text.as_str()),
-                None => value.clone(),
-            }
-        });
+        tera.register_filter(
+            "term",
+            move |value: &Value, _: Kwargs, _: &State| -> Value {
+                match value.as_str().and_then(|s| terms.get(s)) {
+                    Some(text) => Value::from(text.as_str()),
+                    None => value.clone(),
+                }
+            },
+        );
         let f = Arc::clone(&format);
-        tera.register_filter("period", move |value: &Value, _: Kwargs, _: &State| -> Value {
-            match value.as_str() {
-                Some(text) => Value::from(period_label(text, &f).unwrap_or_else(|| text.to_string())),
-                None => value.clone(),
-            }
-        });
+        tera.register_filter(
+            "period",
+            move |value: &Value, _: Kwargs, _: &State| -> Value {
+                match value.as_str() {
+                    Some(text) => {
+                        Value::from(period_label(text, &f).unwrap_or_else(|| text.to_string()))
+                    }
+                    None => value.clone(),
+                }
+            },
+        );
         let f = Arc::clone(&format);
         tera.register_filter(
             "source_lines",
@@ -190,11 +194,14 @@ impl Strings {
         tera.register_filter("wan", move |fen: i64, _: Kwargs, _: &State| -> String {
             big_amount(fen, lang, &f)
         });
-        tera.register_filter("area", move |hundredths: i64, _: Kwargs, _: &State| -> String {
-            let number = Area(hundredths).to_display_string();
-            let number = number.trim_end_matches(|c: char| !c.is_ascii_digit());
-            pattern(&format, "area").replace("{n}", number)
-        });
+        tera.register_filter(
+            "area",
+            move |hundredths: i64, _: Kwargs, _: &State| -> String {
+                let number = Area(hundredths).to_display_string();
+                let number = number.trim_end_matches(|c: char| !c.is_ascii_digit());
+                pattern(&format, "area").replace("{n}", number)
+            },
+        );
     }
 }
 

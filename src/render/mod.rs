@@ -169,7 +169,7 @@ fn template_error(error: &tera::Error) -> Fatal {
 
 /// The `t.section.key` an error about an undefined field is about, if any.
 fn undefined_string(detail: &str) -> Option<String> {
-    if !detail.contains("not defined") {
+    if !detail.contains("not defined") && !detail.contains("got `undefined`") {
         return None;
     }
     let at = detail.find(" t.")? + 1;
