@@ -381,20 +381,34 @@ struct Fill;
 
 impl tera::Filter<&str, TeraResult<Value>> for Fill {
     fn call(&self, text: &str, args: Kwargs, _: &State) -> TeraResult<Value> {
-        let mut out = text.to_string();
-        let mut named: Vec<(&str, &Value)> = args
-            .iter()
-            .filter_map(|(name, value)| Some((name.as_str()?, value)))
-            .collect();
-        named.sort_by_key(|(name, _)| *name);
-        for (name, value) in named {
-            let shown = match value.as_str() {
-                Some(s) => s.to_string(),
-                None if value.is_none() => String::new(),
-                None => value.to_string(),
-            };
-            out = out.replace(&format!("{{{name}}}"), &escape(&shown));
+        let mut out = Vec::with_capacity(text.len() + 32);
+        let mut rest = text;
+        // One pass over the string: each `{name}` with a matching argument is replaced, any
+        // other brace is kept as it is.
+        while let Some(open) = rest.find('{') {
+            out.extend_from_slice(rest[..open].as_bytes());
+            let tail = &rest[open..];
+            let value = tail
+                .find('}')
+                .and_then(|close| Some((close, args.get::<&Value>(&tail[1..close]).ok()??)));
+            match value {
+                Some((close, value)) => {
+                    let written = match value.as_str() {
+                        Some(s) => escape_to(s, &mut out),
+                        None if value.is_none() => Ok(()),
+                        None => escape_to(&value.to_string(), &mut out),
+                    };
+                    written.map_err(|e| tera::Error::message(e.to_string()))?;
+                    rest = &tail[close + 1..];
+                }
+                None => {
+                    out.push(b'{');
+                    rest = &tail[1..];
+                }
+            }
         }
+        out.extend_from_slice(rest.as_bytes());
+        let out = String::from_utf8(out).map_err(|e| tera::Error::message(e.to_string()))?;
         Ok(Value::safe_string(&out))
     }
 
