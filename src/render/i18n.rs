@@ -386,7 +386,7 @@ impl tera::Filter<&str, TeraResult<Value>> for Fill {
         // One pass over the string: each `{name}` with a matching argument is replaced, any
         // other brace is kept as it is.
         while let Some(open) = rest.find('{') {
-            out.extend_from_slice(rest[..open].as_bytes());
+            out.extend_from_slice(&rest.as_bytes()[..open]);
             let tail = &rest[open..];
             let value = tail
                 .find('}')
