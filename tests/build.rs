@@ -191,6 +191,44 @@ fn a_portal_template_overrides_the_theme() {
 }
 
 #[test]
+fn a_broken_portal_template_is_reported_with_its_file_line_and_column() {
+    let portal = Portal::copy_of("examples/starter");
+    // A field the notice does not have: reported when the page is rendered.
+    portal.write(
+        "templates/notice.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ notice.title }}</p>\n<p>{{ notice.subtitle }}</p>\n{% endblock main %}\n",
+    );
+    let run = portal.build();
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("notice.html:4:14"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`subtitle` is not defined"),
+        "{}",
+        run.stderr
+    );
+    // A syntax error: reported before anything is rendered.
+    portal.write(
+        "templates/notice.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ notice.title </p>\n{% endblock main %}\n",
+    );
+    let run = portal.build();
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("notice.html:3:20"), "{}", run.stderr);
+    // An interface string that no strings file defines is named, with where to add it.
+    portal.write(
+        "templates/notice.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ t.notice.no_such_key }}</p>\n{% endblock main %}\n",
+    );
+    let run = portal.build();
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("t.notice.no_such_key") && run.stderr.contains("i18n/zh.toml"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn raw_html_in_a_notice_is_not_published() {
     let portal = Portal::copy_of("examples/starter");
     portal.write(

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tera::Value;
+use tera::{Kwargs, State, TeraResult, Value};
 
 use crate::diag::catalog::Lang;
 use crate::error::Fatal;
@@ -80,7 +80,7 @@ impl Strings {
 
     /// The strings as the template value `t`.
     pub fn to_value(&self) -> Value {
-        serde_json::to_value(&self.table).unwrap_or(Value::Null)
+        Value::from_serializable(&self.table)
     }
 
     fn section(&self, name: &str) -> HashMap<String, String> {
@@ -136,11 +136,7 @@ impl Strings {
         if ["{{", "{%", "{#"].iter().any(|d| text.contains(d)) {
             return None;
         }
-        Some(if safe {
-            text.to_string()
-        } else {
-            tera::escape_html(text)
-        })
+        Some(if safe { text.to_string() } else { escape(text) })
     }
 
     /// The strings of table `section` for Rust code that composes text (see [`Words`]).
@@ -153,65 +149,89 @@ impl Strings {
         }
     }
 
-    /// Registers the language-dependent filters on `tera`.
+    /// Registers the language-dependent filters on `tera` (before any template is added: tera
+    /// checks that every filter a template names exists when it compiles the template).
     pub fn register(&self, tera: &mut tera::Tera) {
         let format = Arc::new(self.section("format"));
         let terms = Arc::new(self.section("terms"));
         let lang = self.lang;
+        tera.set_escape_fn(escape_to);
         tera.register_filter("fill", Fill);
         tera.register_filter("code", filter_code);
         tera.register_filter(
             "term",
-            move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
-                Ok(match value.as_str().and_then(|s| terms.get(s)) {
-                    Some(text) => Value::String(text.clone()),
+            move |value: &Value, _: Kwargs, _: &State| -> Value {
+                match value.as_str().and_then(|s| terms.get(s)) {
+                    Some(text) => Value::from(text.as_str()),
                     None => value.clone(),
-                })
+                }
             },
         );
         let f = Arc::clone(&format);
         tera.register_filter(
             "period",
-            move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
-                let Some(text) = value.as_str() else {
-                    return Ok(value.clone());
-                };
-                Ok(Value::String(
-                    period_label(text, &f).unwrap_or_else(|| text.to_string()),
-                ))
+            move |value: &Value, _: Kwargs, _: &State| -> Value {
+                match value.as_str() {
+                    Some(text) => {
+                        Value::from(period_label(text, &f).unwrap_or_else(|| text.to_string()))
+                    }
+                    None => value.clone(),
+                }
             },
         );
         let f = Arc::clone(&format);
         tera.register_filter(
             "source_lines",
-            move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
-                source_lines(value, &f).map(Value::String).ok_or_else(|| {
-                    tera::Error::msg(format!(
+            move |value: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+                source_lines(value, &f).ok_or_else(|| {
+                    tera::Error::message(format!(
                         "filter `source_lines` expects {{file, ranges}}, got {value}"
                     ))
                 })
             },
         );
         let f = Arc::clone(&format);
-        tera.register_filter(
-            "wan",
-            move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
-                let fen = super::int_arg(value, "wan")?;
-                Ok(Value::String(big_amount(fen, lang, &f)))
-            },
-        );
+        tera.register_filter("wan", move |fen: i64, _: Kwargs, _: &State| -> String {
+            big_amount(fen, lang, &f)
+        });
         tera.register_filter(
             "area",
-            move |value: &Value, _: &HashMap<String, Value>| -> tera::Result<Value> {
-                let hundredths = super::int_arg(value, "area")?;
+            move |hundredths: i64, _: Kwargs, _: &State| -> String {
                 let number = Area(hundredths).to_display_string();
                 let number = number.trim_end_matches(|c: char| !c.is_ascii_digit());
-                Ok(Value::String(
-                    pattern(&format, "area").replace("{n}", number),
-                ))
+                pattern(&format, "area").replace("{n}", number)
             },
         );
     }
+}
+
+/// Writes `text` escaped for HTML and XML text and double- or single-quoted attributes: `&`, `<`,
+/// `>`, `"` and `'` become entities, everything else (a `/` too) stays as it is. Runs of plain
+/// text are written in one piece.
+pub fn escape_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut plain = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[plain..at])?;
+        out.write_all(entity)?;
+        plain = at + 1;
+    }
+    out.write_all(&bytes[plain..])
+}
+
+/// `text` escaped as tera escapes what a template prints (see [`escape_to`]).
+pub fn escape(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len() + 16);
+    let _ = escape_to(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The strings of one table for Rust code that composes text shown on the site (chart titles and
@@ -258,10 +278,10 @@ impl Words {
 /// `{% if row.kind | code == "Withdrawal" %}`: the language-neutral name of a ledger label (tender
 /// methods, fund movements, notice kinds, project statuses and matters), so that templates compare
 /// labels without spelling them; other text is returned as it is.
-fn filter_code(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+fn filter_code(value: &Value, _: Kwargs, _: &State) -> Value {
     use crate::ledger::{fund::FundKind, notice::NoticeKind, project, tender::Method};
     let Some(text) = value.as_str() else {
-        return Ok(value.clone());
+        return value.clone();
     };
     let code = Method::from_label(text)
         .map(|v| format!("{v:?}"))
@@ -269,7 +289,7 @@ fn filter_code(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value>
         .or_else(|| NoticeKind::from_label(text).map(|v| format!("{v:?}")))
         .or_else(|| project::Status::from_label(text).map(|v| format!("{v:?}")))
         .or_else(|| project::Matter::from_label(text).map(|v| format!("{v:?}")));
-    Ok(Value::String(code.unwrap_or_else(|| text.to_string())))
+    Value::from(code.unwrap_or_else(|| text.to_string()))
 }
 
 fn pattern<'a>(format: &'a HashMap<String, String>, key: &str) -> &'a str {
@@ -302,14 +322,15 @@ fn period_label(text: &str, format: &HashMap<String, String>) -> Option<String> 
 /// `line_separator`: `content/x/fees.csv 第 2–4、6 行`. Empty when it names no line; `None` for a
 /// value of any other shape.
 fn source_lines(value: &Value, format: &HashMap<String, String>) -> Option<String> {
-    let file = value.get("file")?.as_str()?;
-    let ranges = value.get("ranges")?.as_array()?;
+    let file = value.get_from_path("file")?.as_str()?;
+    let ranges = value.get_from_path("ranges")?.as_array()?;
     if ranges.is_empty() {
         return Some(String::new());
     }
     let mut worded = Vec::with_capacity(ranges.len());
     for range in ranges {
-        let first = range.get(0)?.as_u64()?;
+        let range = range.as_array()?;
+        let first = range.first()?.as_u64()?;
         let last = range.get(1)?.as_u64()?;
         worded.push(if first == last {
             first.to_string()
@@ -358,25 +379,37 @@ fn big_amount(fen: i64, lang: Lang, format: &HashMap<String, String>) -> String 
 /// string with the escaped values. The string itself is theme text and is output as it is.
 struct Fill;
 
-impl tera::Filter for Fill {
-    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let Some(text) = value.as_str() else {
-            return Err(tera::Error::msg(format!(
-                "filter `fill` expects a string, got {value}"
-            )));
-        };
-        let mut out = text.to_string();
-        let mut names: Vec<&String> = args.keys().collect();
-        names.sort();
-        for name in names {
-            let shown = match &args[name] {
-                Value::String(s) => s.clone(),
-                Value::Null => String::new(),
-                other => other.to_string(),
-            };
-            out = out.replace(&format!("{{{name}}}"), &tera::escape_html(&shown));
+impl tera::Filter<&str, TeraResult<Value>> for Fill {
+    fn call(&self, text: &str, args: Kwargs, _: &State) -> TeraResult<Value> {
+        let mut out = Vec::with_capacity(text.len() + 32);
+        let mut rest = text;
+        // One pass over the string: each `{name}` with a matching argument is replaced, any
+        // other brace is kept as it is.
+        while let Some(open) = rest.find('{') {
+            out.extend_from_slice(&rest.as_bytes()[..open]);
+            let tail = &rest[open..];
+            let value = tail
+                .find('}')
+                .and_then(|close| Some((close, args.get::<&Value>(&tail[1..close]).ok()??)));
+            match value {
+                Some((close, value)) => {
+                    let written = match value.as_str() {
+                        Some(s) => escape_to(s, &mut out),
+                        None if value.is_none() => Ok(()),
+                        None => escape_to(&value.to_string(), &mut out),
+                    };
+                    written.map_err(|e| tera::Error::message(e.to_string()))?;
+                    rest = &tail[close + 1..];
+                }
+                None => {
+                    out.push(b'{');
+                    rest = &tail[1..];
+                }
+            }
         }
-        Ok(Value::String(out))
+        out.extend_from_slice(rest.as_bytes());
+        let out = String::from_utf8(out).map_err(|e| tera::Error::message(e.to_string()))?;
+        Ok(Value::safe_string(&out))
     }
 
     fn is_safe(&self) -> bool {
@@ -433,7 +466,7 @@ mod tests {
             strings.inline(
                 "<p>{{ t.nav.a }}|{{ t.nav.a | safe }}|{{ t.nav.b | fill(n=x) }}|{{ t.nav.zz }}|{{ t.nav.c }}</p>"
             ),
-            "<p>甲&#x2F;乙|甲/乙|{{ t.nav.b | fill(n=x) }}|{{ t.nav.zz }}|{{ t.nav.c }}</p>"
+            "<p>甲/乙|甲/乙|{{ t.nav.b | fill(n=x) }}|{{ t.nav.zz }}|{{ t.nav.c }}</p>"
         );
     }
 
@@ -459,12 +492,14 @@ mod tests {
             ),
             ("line_separator".to_string(), ", ".to_string()),
         ]);
-        let lines = serde_json::json!({"file": "content/x/fees.csv", "ranges": [[2, 4], [6, 6]]});
+        let lines = Value::from_serializable(
+            &serde_json::json!({"file": "content/x/fees.csv", "ranges": [[2, 4], [6, 6]]}),
+        );
         assert_eq!(
             source_lines(&lines, &f).as_deref(),
             Some("content/x/fees.csv, lines 2–4, 6")
         );
-        let none = serde_json::json!({"file": "", "ranges": []});
+        let none = Value::from_serializable(&serde_json::json!({"file": "", "ranges": []}));
         assert_eq!(source_lines(&none, &f).as_deref(), Some(""));
         assert_eq!(source_lines(&Value::from("content/x/fees.csv:3"), &f), None);
     }

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Serialize;
-use tera::{Context, Tera, Value};
+use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::compute::{CompoundReport, CompoundSummary};
 use crate::config::Config;
@@ -83,108 +83,65 @@ pub struct PreparedCompound {
     pub key: String,
 }
 
-/// Writes a JSON value out for hashing without formatting it as text: a type tag, then the
-/// content (lengths before variable-sized parts, so that no two values give the same bytes).
-fn value_bytes(out: &mut Vec<u8>, value: &Value) {
-    match value {
-        Value::Null => out.push(b'n'),
-        Value::Bool(b) => out.push(if *b { b't' } else { b'f' }),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                out.push(b'i');
-                out.extend_from_slice(&i.to_le_bytes());
-            } else if let Some(u) = n.as_u64() {
-                out.push(b'u');
-                out.extend_from_slice(&u.to_le_bytes());
-            } else {
-                out.push(b'd');
-                out.extend_from_slice(&n.as_f64().unwrap_or_default().to_bits().to_le_bytes());
-            }
-        }
-        Value::String(text) => {
-            out.push(b's');
-            out.extend_from_slice(&(text.len() as u64).to_le_bytes());
-            out.extend_from_slice(text.as_bytes());
-        }
-        Value::Array(items) => {
-            out.push(b'a');
-            out.extend_from_slice(&(items.len() as u64).to_le_bytes());
-            for item in items {
-                value_bytes(out, item);
-            }
-        }
-        Value::Object(map) => {
-            out.push(b'o');
-            out.extend_from_slice(&(map.len() as u64).to_le_bytes());
-            for (name, item) in map {
-                out.extend_from_slice(&(name.len() as u64).to_le_bytes());
-                out.extend_from_slice(name.as_bytes());
-                value_bytes(out, item);
-            }
-        }
+/// Feeds what is written to it into a SHA-256 state.
+struct DigestWriter<'a>(&'a mut ring::digest::Context);
+
+impl std::io::Write for DigestWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
-fn int_arg(value: &Value, filter: &str) -> tera::Result<i64> {
-    value.as_i64().ok_or_else(|| {
-        tera::Error::msg(format!("filter `{filter}` expects an integer, got {value}"))
-    })
-}
-
 /// `{{ fen | yuan }}` → ¥172,600.00
-fn filter_yuan(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(
-        Money(int_arg(value, "yuan")?).to_yuan_string(),
-    ))
+fn filter_yuan(fen: i64, _: Kwargs, _: &State) -> String {
+    Money(fen).to_yuan_string()
 }
 
 /// `{{ fen | plain_yuan }}` → 172600.00
-fn filter_plain_yuan(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(
-        Money(int_arg(value, "plain_yuan")?).to_plain_string(),
-    ))
+fn filter_plain_yuan(fen: i64, _: Kwargs, _: &State) -> String {
+    Money(fen).to_plain_string()
 }
 
 /// `{{ basis_points | pct }}` → 95.12%
-fn filter_pct(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(format_bp(int_arg(value, "pct")?)))
+fn filter_pct(bp: i64, _: Kwargs, _: &State) -> String {
+    format_bp(bp)
 }
 
 /// `{{ price | price }}` → 1.80
-fn filter_price(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(
-        Price(int_arg(value, "price")?).to_display_string(),
-    ))
+fn filter_price(price: i64, _: Kwargs, _: &State) -> String {
+    Price(price).to_display_string()
 }
 
 /// `{{ count | thousands }}` → 1,234
-fn filter_thousands(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    let n = int_arg(value, "thousands")?;
+fn filter_thousands(n: i64, _: Kwargs, _: &State) -> String {
     let text = Money(n * 100).to_yuan_string();
     let digits = text.trim_start_matches('-').trim_start_matches('¥');
     let whole = digits.split('.').next().unwrap_or("0");
-    Ok(Value::String(if n < 0 {
+    if n < 0 {
         format!("-{whole}")
     } else {
         whole.to_string()
-    }))
+    }
 }
 
 /// `{{ part | bar_width(of=whole) }}` → a percentage 0–100 with one decimal, for CSS bar widths.
-fn filter_bar_width(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let part = int_arg(value, "bar_width")?;
-    let whole = args
-        .get("of")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| tera::Error::msg("filter `bar_width` needs `of=<integer>`"))?;
+fn filter_bar_width(part: i64, args: Kwargs, _: &State) -> TeraResult<String> {
+    let whole = args.must_get::<i64>("of")?;
     let tenths = if whole <= 0 {
         0
     } else {
         (i128::from(part.max(0)) * 1000 / i128::from(whole)).min(1000)
     };
-    Ok(Value::String(format!("{}.{}", tenths / 10, tenths % 10)))
+    Ok(format!("{}.{}", tenths / 10, tenths % 10))
 }
 
+/// A tera error as sanwu's error: the template's name, and tera's report, which quotes the line
+/// and marks the column (`--> fees.html:12:5`).
 fn template_error(error: &tera::Error) -> Fatal {
     use std::error::Error as _;
     let mut detail = error.to_string();
@@ -194,19 +151,36 @@ fn template_error(error: &tera::Error) -> Fatal {
         detail.push_str(&s.to_string());
         source = s.source();
     }
-    if let Some(at) = detail.find("Variable `t.") {
-        let key = detail[at + 10..].split('`').next().unwrap_or_default();
+    let name = match error.kind() {
+        tera::ErrorKind::TemplateNotFound(n) => n.clone(),
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report)
+            if !report.filename().is_empty() =>
+        {
+            report.filename().to_string()
+        }
+        _ => "theme".to_string(),
+    };
+    if let Some(key) = undefined_string(&detail) {
         detail.push_str(&format!(
             " (the interface string `{key}` is defined in no strings file: add it to the \
              theme's i18n/{}.toml)",
             i18n::FALLBACK
         ));
     }
-    let name = match &error.kind {
-        tera::ErrorKind::TemplateNotFound(n) => n.clone(),
-        _ => "theme".to_string(),
-    };
     Fatal::Template { name, detail }
+}
+
+/// The `t.section.key` an error about an undefined field is about, if any.
+fn undefined_string(detail: &str) -> Option<String> {
+    if !detail.contains("not defined") && !detail.contains("got `undefined`") {
+        return None;
+    }
+    let at = detail.find(" t.")? + 1;
+    let key: String = detail[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    (key.matches('.').count() == 2).then_some(key)
 }
 
 /// `../` repeated `depth` times (empty at the root).
@@ -225,9 +199,7 @@ impl SiteRenderer {
             .iter()
             .map(|(n, s)| (n.as_str(), strings.inline(s)))
             .collect();
-        let mut tera = Tera::default();
-        tera.add_raw_templates(inlined.iter().map(|(n, s)| (*n, s.as_str())))
-            .map_err(|e| template_error(&e))?;
+        let mut tera = Tera::new();
         tera.register_filter("yuan", filter_yuan);
         tera.register_filter("plain_yuan", filter_plain_yuan);
         tera.register_filter("pct", filter_pct);
@@ -235,6 +207,8 @@ impl SiteRenderer {
         tera.register_filter("thousands", filter_thousands);
         tera.register_filter("bar_width", filter_bar_width);
         strings.register(&mut tera);
+        tera.add_raw_templates(inlined.iter().map(|(n, s)| (*n, s.as_str())))
+            .map_err(|e| template_error(&e))?;
         let site = SiteContext {
             title: config.title.clone(),
             description: config.description.clone(),
@@ -286,20 +260,19 @@ impl SiteRenderer {
         })
     }
 
-    /// Serialises a compound's report once, for both its fingerprint and its pages' context.
+    /// Serialises a compound's report for its pages' context, and streams it as JSON into its
+    /// fingerprint (the report holds no hash maps, so the bytes follow the fields' order).
     pub fn prepare(&self, report: &CompoundReport) -> Result<PreparedCompound, Fatal> {
-        let value = serde_json::to_value(report).map_err(|e| Fatal::Template {
+        let failed = |detail: String| Fatal::Template {
             name: "compound".to_string(),
-            detail: e.to_string(),
-        })?;
+            detail,
+        };
+        let value = Value::try_from_serializable(report).map_err(|e| failed(e.to_string()))?;
         let mut digest = self.fingerprint.clone();
         digest.update(report.ledger_commit.as_deref().unwrap_or("").as_bytes());
         digest.update(&[u8::from(report.ledger_dirty)]);
-        RENDER_BUFFER.with_borrow_mut(|buffer| {
-            buffer.clear();
-            value_bytes(buffer, &value);
-            digest.update(buffer);
-        });
+        serde_json::to_writer(DigestWriter(&mut digest), report)
+            .map_err(|e| failed(e.to_string()))?;
         let mut key = String::with_capacity(64);
         for byte in digest.finish().as_ref() {
             key.push_str(&format!("{byte:02x}"));
@@ -374,15 +347,12 @@ impl SiteRenderer {
         };
         let mut ctx = Context::new();
         ctx.insert("site", &site);
-        ctx.insert("t", &self.strings);
+        ctx.insert_value("t", self.strings.clone());
         ctx.insert(
             "charts",
             &charts::compound_charts(report, &self.chart_words),
         );
-        let mut base = Context::from_value(serde_json::json!({ "compound": prepared.value }))
-            .map_err(|e| template_error(&e))?;
-        base.extend(ctx);
-        let mut ctx = base;
+        ctx.insert_value("compound", prepared.value);
         let page =
             |ctx: &mut Context, path: String, template: &str, section: &str, own: &[&str]| {
                 let result = self.page(sink, &path, template, ctx, section);
@@ -516,7 +486,7 @@ impl SiteRenderer {
         };
         let mut ctx = Context::new();
         ctx.insert("site", &self.site);
-        ctx.insert("t", &self.strings);
+        ctx.insert_value("t", self.strings.clone());
         ctx.insert("latest_notices", &latest);
         ctx.insert("totals", &directory::Totals::of(summaries));
         ctx.insert("areas", &directory::links(&areas));

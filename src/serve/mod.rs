@@ -111,7 +111,7 @@ pub struct Preview<'a> {
     shown: Vec<Finding>,
     overlay: tera::Tera,
     /// The theme's interface strings in the language of the messages (the overlay's `t`).
-    overlay_strings: serde_json::Value,
+    overlay_strings: tera::Value,
     /// The overlay template changed since the pages were last told.
     overlay_dirty: bool,
 }
@@ -129,7 +129,7 @@ impl<'a> Preview<'a> {
             failing: BTreeMap::new(),
             shown: Vec::new(),
             overlay: tera::Tera::default(),
-            overlay_strings: serde_json::Value::Null,
+            overlay_strings: tera::Value::none(),
             overlay_dirty: true,
         }
     }
@@ -392,7 +392,7 @@ impl<'a> Preview<'a> {
                 ctx.insert("version", version);
                 ctx.insert("findings", &shown);
                 ctx.insert("errors", &shown.len());
-                ctx.insert("t", &strings);
+                ctx.insert_value("t", strings.clone());
                 match tera.render(OVERLAY_TEMPLATE, &ctx) {
                     Ok(html) => html.into_bytes(),
                     Err(e) => {
