@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -480,11 +481,73 @@ fn district_pages_are_valid_html_accessible_and_fit_a_phone() {
     let public = portal.path("public");
     let pages: Vec<PathBuf> = html_files(&public)
         .into_iter()
-        .filter(|p| p.starts_with(public.join("areas")) || *p == public.join("index.html"))
+        .filter(|p| {
+            p.starts_with(public.join("areas"))
+                || *p == public.join("index.html")
+                || *p == public.join("search.html")
+        })
         .collect();
-    assert_eq!(pages.len(), 5, "{pages:?}");
-    let audited = validate_and_audit(&tools, &portal, &pages, Some("index.html,areas/"));
-    assert_eq!(audited.len(), 5, "{:?}", audited.keys());
+    assert_eq!(pages.len(), 6, "{pages:?}");
+    let audited = validate_and_audit(
+        &tools,
+        &portal,
+        &pages,
+        Some("index.html,areas/,search.html"),
+    );
+    assert_eq!(audited.len(), 6, "{:?}", audited.keys());
+}
+
+/// On a portal with areas, the search page offers each area as a scope and searches only the
+/// compounds listed under it.
+#[test]
+fn searching_one_area_searches_only_its_compounds() {
+    let tools = tools();
+    let portal = Portal::copy_of(".");
+    let config = portal.read("config.toml");
+    portal.write("config.toml", &format!("portal_page_size = 1\n{config}"));
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = portal.read("public/search.html");
+    // 大连市沙河口区: 明秀山庄 and 怡和家园.
+    let key = "c75176b4";
+    assert!(
+        page.contains(&format!(
+            "<option value=\"@{key}\">大连市沙河口区全部小区</option>"
+        )),
+        "{page}"
+    );
+    let compound = |href: &str| href.split('/').next().unwrap().to_string();
+    let everywhere = node(&tools, "scope.js", &[&site(&portal), "停车", ""]);
+    let all: BTreeSet<String> = everywhere["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| compound(h.as_str().unwrap()))
+        .collect();
+    assert!(all.len() > 2, "the word is in other compounds too: {all:?}");
+
+    let r = node(
+        &tools,
+        "scope.js",
+        &[&site(&portal), "停车", &format!("@{key}")],
+    );
+    assert_eq!(r["errors"], serde_json::json!([]));
+    assert_eq!(
+        r["scope"],
+        format!("@{key}"),
+        "the form shows the area chosen"
+    );
+    let found: BTreeSet<String> = r["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| compound(h.as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        BTreeSet::from(["mingxiu".to_string(), "yihe".to_string()]),
+        "{r}"
+    );
 }
 
 /// Checks `pages` with the Nu Html Checker (no errors) and, in Chromium, with axe-core (no

@@ -196,6 +196,40 @@ pub struct CompoundName<'a> {
     pub name: &'a str,
 }
 
+impl<'a> CompoundName<'a> {
+    pub fn of(summary: &'a CompoundSummary) -> CompoundName<'a> {
+        CompoundName {
+            slug: &summary.slug,
+            name: &summary.name,
+        }
+    }
+}
+
+/// An area as the search page offers it: searched as a whole (scope `@<key>`), or one of its
+/// compounds, so that a resident of a city portal need not wait for every compound's index.
+#[derive(Debug, Serialize)]
+pub struct SearchArea<'a> {
+    pub key: &'a str,
+    pub city: &'a str,
+    pub district: &'a str,
+    /// From the site root.
+    pub href: String,
+    pub compounds: Vec<CompoundName<'a>>,
+}
+
+pub fn search_areas<'a>(areas: &'a [Area<'a>]) -> Vec<SearchArea<'a>> {
+    areas
+        .iter()
+        .map(|area| SearchArea {
+            key: &area.key,
+            city: area.city,
+            district: area.district,
+            href: area.page_path(1),
+            compounds: area.compounds.iter().map(|s| CompoundName::of(s)).collect(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

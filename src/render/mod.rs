@@ -498,14 +498,11 @@ impl SiteRenderer {
             ctx.insert("compounds", &[] as &[CompoundSummary]);
         }
         self.page(sink, "index.html", "portal.html", &mut ctx, "portal")?;
-        let names: Vec<directory::CompoundName> = summaries
-            .iter()
-            .map(|s| directory::CompoundName {
-                slug: &s.slug,
-                name: &s.name,
-            })
-            .collect();
+        // The search page offers every compound, grouped by area when the portal has areas.
+        let names: Vec<directory::CompoundName> =
+            summaries.iter().map(directory::CompoundName::of).collect();
         ctx.insert("compounds", &names);
+        ctx.insert("search_areas", &directory::search_areas(&areas));
         self.page(sink, "search.html", "search.html", &mut ctx, "search")?;
         // The district pages: the front page's context without the latest notices and the
         // directory, with the district's own totals and one page of its compounds.

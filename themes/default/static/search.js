@@ -226,12 +226,19 @@
   var query = params.get('q') || '';
   var only = params.get('c') || '';
   input.value = query;
+  // The compounds in the order listed; on a portal with areas, each knows its area (the
+  // option's group), and the scope `@<key>` searches one area's compounds.
   var compounds = Array.from(scope.options)
-    .filter(function (o) { return o.value; })
-    .map(function (o) { return { slug: o.value, name: o.textContent }; });
-  if (only && compounds.some(function (c) { return c.slug === only; })) {
+    .filter(function (o) { return o.value && o.value.charAt(0) !== '@'; })
+    .map(function (o) {
+      return { slug: o.value, name: o.textContent, area: o.parentNode.getAttribute('data-area') };
+    });
+  var inScope = only.charAt(0) === '@'
+    ? function (c) { return c.area === only.slice(1); }
+    : function (c) { return c.slug === only; };
+  if (only && compounds.some(inScope)) {
     scope.value = only;
-    compounds = compounds.filter(function (c) { return c.slug === only; });
+    compounds = compounds.filter(inScope);
   }
   if (!terms(query).length) {
     return;
