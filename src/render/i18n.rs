@@ -394,6 +394,11 @@ impl tera::Filter<&str, TeraResult<Value>> for Fill {
             match value {
                 Some((close, value)) => {
                     let written = match value.as_str() {
+                        // Already escaped (the output of `fill`, `| safe`): written as it is.
+                        Some(s) if value.is_safe() => {
+                            out.extend_from_slice(s.as_bytes());
+                            Ok(())
+                        }
                         Some(s) => escape_to(s, &mut out),
                         None if value.is_none() => Ok(()),
                         None => escape_to(&value.to_string(), &mut out),
@@ -442,6 +447,25 @@ mod tests {
         let zh = Strings::resolve(&layers[..2], Lang::Zh).unwrap();
         assert_eq!(zh.table["nav"]["a"].as_str(), Some("甲"));
         assert_eq!(zh.table["nav"]["b"].as_str(), Some("乙"));
+    }
+
+    #[test]
+    fn fill_escapes_the_values_it_puts_in_once() {
+        let mut tera = tera::Tera::new();
+        tera.register_filter("fill", Fill);
+        tera.add_raw_template(
+            "t.html",
+            "{{ s | fill(a=v) }}|{% set once = s | fill(a=v) %}{{ w | fill(b=once) }}",
+        )
+        .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("s", "[{a}]");
+        ctx.insert("w", "({b})");
+        ctx.insert("v", "A&B <i>");
+        assert_eq!(
+            tera.render("t.html", &ctx).unwrap(),
+            "[A&amp;B &lt;i&gt;]|([A&amp;B &lt;i&gt;])"
+        );
     }
 
     #[test]
