@@ -329,6 +329,10 @@ fn cases() -> Vec<(&'static str, Vec<Edit>)> {
             )],
         ),
         (
+            "slug-reserved",
+            vec![Write("content/static/fees.csv", "期间\n")],
+        ),
+        (
             "file-ignored",
             vec![Write("content/xingfuli/台账.xlsx", "not a ledger")],
         ),

@@ -174,8 +174,16 @@ fn a_large_portal_lists_districts_whose_pages_hold_every_compound_once() {
         4,
         "{sitemap}"
     );
+    // The search page offers every compound, grouped by area, and each area as a whole.
     let search = portal.page("search.html");
-    assert_eq!(search.select(&sel("#search-c option")).count(), 5);
+    assert_eq!(search.select(&sel("#search-c optgroup")).count(), 3);
+    assert_eq!(
+        search
+            .select(&sel("#search-c optgroup option"))
+            .filter(|o| !o.value().attr("value").unwrap().starts_with('@'))
+            .count(),
+        4
+    );
 }
 
 #[test]
