@@ -473,9 +473,7 @@ fn every_page_is_valid_html_accessible_and_fits_a_phone() {
 #[test]
 fn district_pages_are_valid_html_accessible_and_fit_a_phone() {
     let tools = tools();
-    let portal = Portal::copy_of(".");
-    let config = portal.read("config.toml");
-    portal.write("config.toml", &format!("portal_page_size = 1\n{config}"));
+    let portal = Portal::demo_with_page_size(1);
     let run = portal.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let public = portal.path("public");
@@ -502,9 +500,7 @@ fn district_pages_are_valid_html_accessible_and_fit_a_phone() {
 #[test]
 fn searching_one_area_searches_only_its_compounds() {
     let tools = tools();
-    let portal = Portal::copy_of(".");
-    let config = portal.read("config.toml");
-    portal.write("config.toml", &format!("portal_page_size = 1\n{config}"));
+    let portal = Portal::demo_with_page_size(1);
     let run = portal.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = portal.read("public/search.html");

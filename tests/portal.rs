@@ -12,17 +12,6 @@ fn sel(css: &str) -> Selector {
     Selector::parse(css).unwrap()
 }
 
-/// The demo portal with `portal_page_size` set.
-fn demo_with_page_size(size: u32) -> Portal {
-    let portal = Portal::copy_of(".");
-    let config = portal.read("config.toml");
-    portal.write(
-        "config.toml",
-        &format!("portal_page_size = {size}\n{config}"),
-    );
-    portal
-}
-
 /// The digits of a figure as printed ("1,048 户" → 1048).
 fn number(text: &str) -> u64 {
     text.chars()
@@ -51,7 +40,7 @@ fn a_small_portal_lists_every_compound_on_its_front_page() {
 
 #[test]
 fn a_large_portal_lists_districts_whose_pages_hold_every_compound_once() {
-    let portal = demo_with_page_size(1);
+    let portal = Portal::demo_with_page_size(1);
     let run = portal.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
 

@@ -99,32 +99,21 @@ pub fn open_portal(root: &Path, diags: &mut Diagnostics) -> Result<Option<Portal
         if name.starts_with('.') {
             continue;
         }
-        if !is_slug(&name) {
+        let refused = if !is_slug(&name) {
+            Some("slug-invalid")
+        } else if RESERVED.contains(&name.as_str()) {
+            Some("slug-reserved")
+        } else {
+            None
+        };
+        if let Some(code) = refused {
             let file = Arc::new(SourceFile::new(
                 path,
                 format!("content/{name}/"),
                 String::new(),
                 "UTF-8",
             ));
-            diags.push(
-                Diagnostic::new("slug-invalid")
-                    .in_file(&file)
-                    .arg("name", &name),
-            );
-            continue;
-        }
-        if RESERVED.contains(&name.as_str()) {
-            let file = Arc::new(SourceFile::new(
-                path,
-                format!("content/{name}/"),
-                String::new(),
-                "UTF-8",
-            ));
-            diags.push(
-                Diagnostic::new("slug-reserved")
-                    .in_file(&file)
-                    .arg("name", &name),
-            );
+            diags.push(Diagnostic::new(code).in_file(&file).arg("name", &name));
             continue;
         }
         compounds.push((name, path.to_path_buf()));

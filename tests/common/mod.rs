@@ -64,6 +64,17 @@ impl Portal {
         Portal { dir }
     }
 
+    /// The demo portal with `portal_page_size` set (1: each compound on an area page of its own).
+    pub fn demo_with_page_size(size: u32) -> Portal {
+        let portal = Portal::copy_of(".");
+        let config = portal.read("config.toml");
+        portal.write(
+            "config.toml",
+            &format!("portal_page_size = {size}\n{config}"),
+        );
+        portal
+    }
+
     pub fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
