@@ -949,7 +949,13 @@ impl CompoundReport {
                 })
                 .collect(),
             finding_count: self.findings.len(),
-            feed: feed::entries(self, feed::PORTAL_ENTRIES_PER_COMPOUND),
+            feed: {
+                // `entries` collects every candidate before keeping the newest few: without
+                // shrinking, each summary would keep room for all of them (some 25 KB).
+                let mut feed = feed::entries(self, feed::PORTAL_ENTRIES_PER_COMPOUND);
+                feed.shrink_to_fit();
+                feed
+            },
         }
     }
 }
