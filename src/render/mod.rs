@@ -517,7 +517,8 @@ impl SiteRenderer {
         let mut ctx = Context::new();
         ctx.insert("site", &self.site);
         ctx.insert("t", &self.strings);
-        ctx.insert("compounds", summaries);
+        let cards: Vec<_> = summaries.iter().map(CompoundSummary::card).collect();
+        ctx.insert("compounds", &cards);
         ctx.insert("latest_notices", &latest);
         ctx.insert("totals", &totals);
         self.page(sink, "index.html", "portal.html", &mut ctx, "portal")?;

@@ -105,15 +105,15 @@ impl FileTable {
         let path = |e: &Entry| &text[e.start..e.start + e.len as usize];
         // A stable sort keeps entries of the same path in the order they were added.
         self.entries.sort_by(|a, b| path(a).cmp(path(b)));
-        let mut kept: Vec<Entry> = Vec::with_capacity(self.entries.len());
-        for entry in self.entries.drain(..) {
-            match kept.last_mut() {
-                Some(last) if path(last) == path(&entry) => *last = entry,
-                _ => kept.push(entry),
+        // `dedup_by` keeps the first of a run and offers each later one as `later`: move the later
+        // entry into the kept place before dropping it.
+        self.entries.dedup_by(|later, kept| {
+            let same = path(later) == path(kept);
+            if same {
+                std::mem::swap(later, kept);
             }
-        }
-        kept.shrink_to_fit();
-        self.entries = kept;
+            same
+        });
     }
 
     /// Every path with its digest, in the order of the entries (by path after `finish`).
