@@ -196,3 +196,31 @@ pub fn run_compound(
     diagnostics.finish(&portal.config.severity_overrides);
     Ok((diagnostics, summary))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The summaries are what a city build keeps of every compound: they must hold their few feed
+    /// entries and not the room the newest ones were picked from (once 25 KB per compound).
+    #[test]
+    fn summaries_keep_only_their_few_feed_entries() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut diags = Diagnostics::new();
+        let portal = load::open_portal(root, &mut diags)
+            .expect("the demo portal opens")
+            .expect("the demo portal has a config");
+        let outcome = run(&portal, None).expect("the demo portal is checked");
+        assert!(!outcome.summaries.is_empty());
+        let mut full = 0;
+        for s in &outcome.summaries {
+            assert!(s.feed.len() <= compute::feed::PORTAL_ENTRIES_PER_COMPOUND);
+            assert_eq!(s.feed.capacity(), s.feed.len(), "{}", s.slug);
+            if s.feed.len() == compute::feed::PORTAL_ENTRIES_PER_COMPOUND {
+                full += 1;
+            }
+        }
+        // The demo compounds have more candidate entries than a summary keeps.
+        assert!(full > 0);
+    }
+}

@@ -27,7 +27,7 @@ pub fn run(args: &MergeArgs) -> Result<ExitCode, Fatal> {
         .output
         .clone()
         .unwrap_or_else(|| root.join(&portal.config.output_dir));
-    let shards = args
+    let mut shards = args
         .shards
         .iter()
         .map(|dir| ShardDir::open(dir))
@@ -36,9 +36,9 @@ pub fn run(args: &MergeArgs) -> Result<ExitCode, Fatal> {
     let renderer = SiteRenderer::new(root, &portal.config)?;
     let staging = Staging::begin(&output)?;
     let mut summaries = Vec::new();
-    for s in &shards {
+    for s in &mut shards {
         copy_pages(&s.dir, &staging)?;
-        summaries.extend(s.file.compounds.iter().cloned());
+        summaries.append(&mut s.file.compounds);
         for (slug, key) in &s.file.inputs {
             staging.record_key(slug, key);
         }

@@ -111,6 +111,43 @@ pub struct CompoundSummary {
     pub feed: Vec<feed::FeedEntry>,
 }
 
+/// The part of a [`CompoundSummary`] the portal's front and search pages list for every compound
+/// (their `compounds`): all of it but the feed entries and notice links, which only the portal's
+/// feed and its latest notices read. A city portal's pages put every compound's card into one
+/// template context, so what is left out here is left out ten thousand times.
+#[derive(Debug, Serialize)]
+pub struct CompoundCard<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub city: &'a str,
+    pub district: &'a str,
+    pub community: &'a str,
+    pub households: u32,
+    pub management: Management,
+    pub self_managed: bool,
+    pub property_company: &'a str,
+    pub headline: &'a Headline,
+    pub finding_count: usize,
+}
+
+impl CompoundSummary {
+    pub fn card(&self) -> CompoundCard<'_> {
+        CompoundCard {
+            slug: &self.slug,
+            name: &self.name,
+            city: &self.city,
+            district: &self.district,
+            community: &self.community,
+            households: self.households,
+            management: self.management,
+            self_managed: self.self_managed,
+            property_company: &self.property_company,
+            headline: &self.headline,
+            finding_count: self.finding_count,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Headline {
     pub fee_rate: Option<RateFigure>,
@@ -949,7 +986,13 @@ impl CompoundReport {
                 })
                 .collect(),
             finding_count: self.findings.len(),
-            feed: feed::entries(self, feed::PORTAL_ENTRIES_PER_COMPOUND),
+            feed: {
+                // `entries` collects every candidate before keeping the newest few: without
+                // shrinking, each summary would keep room for all of them (some 25 KB).
+                let mut feed = feed::entries(self, feed::PORTAL_ENTRIES_PER_COMPOUND);
+                feed.shrink_to_fit();
+                feed
+            },
         }
     }
 }

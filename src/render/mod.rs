@@ -492,11 +492,13 @@ impl SiteRenderer {
         ctx.insert("areas", &directory::links(&areas));
         ctx.insert("area", &None::<directory::AreaHead>);
         ctx.insert("pager", &None::<directory::Pager>);
-        if areas.is_empty() {
-            ctx.insert("compounds", summaries);
+        // Cards: what the lists show of a compound (not its feed entries and notice links).
+        let cards: Vec<_> = if areas.is_empty() {
+            summaries.iter().map(CompoundSummary::card).collect()
         } else {
-            ctx.insert("compounds", &[] as &[CompoundSummary]);
-        }
+            Vec::new()
+        };
+        ctx.insert("compounds", &cards);
         self.page(sink, "index.html", "portal.html", &mut ctx, "portal")?;
         // The search page offers every compound, grouped by area when the portal has areas.
         let names: Vec<directory::CompoundName> =
@@ -523,7 +525,8 @@ impl SiteRenderer {
             );
             for (index, chunk) in area.compounds.chunks(page_size).enumerate() {
                 let page = index + 1;
-                ctx.insert("compounds", chunk);
+                let cards: Vec<_> = chunk.iter().map(|s| s.card()).collect();
+                ctx.insert("compounds", &cards);
                 ctx.insert("pager", &directory::Pager::new(area, page, pages));
                 self.page(
                     sink,

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::files::{self, FileTable};
 use crate::error::Fatal;
 
 pub const FILE_NAME: &str = "manifest.json";
@@ -29,17 +30,30 @@ pub struct Manifest {
     pub inputs: BTreeMap<String, String>,
 }
 
+/// What a build writes: the same fields as [`Manifest`], in the same order (so the same JSON), but
+/// borrowing the build's compact file table instead of a map of strings.
+#[derive(Serialize)]
+pub struct ManifestRef<'a> {
+    pub manifest_version: u32,
+    pub generator: String,
+    pub source_commit: Option<String>,
+    pub source_dirty: bool,
+    pub files: &'a FileTable,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub inputs: &'a BTreeMap<String, String>,
+}
+
+/// What an incremental build reads of the previous site's manifest.
+#[derive(Deserialize)]
+pub struct Previous {
+    pub files: FileTable,
+    #[serde(default)]
+    pub inputs: BTreeMap<String, String>,
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    // ring's SHA-256 uses the CPU's vector instructions: hashing every published file is a
-    // measurable share of a build.
-    let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
-    let mut hex = String::with_capacity(64);
-    for byte in digest.as_ref() {
-        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        hex.push(char::from(DIGITS[usize::from(byte & 15)]));
-    }
-    hex
+    let mut buf = [0u8; 64];
+    files::hex(&files::sha256(bytes), &mut buf).to_string()
 }
 
 /// The git commit of `root` and whether its ledgers have uncommitted changes; `(None, false)` when
@@ -133,5 +147,52 @@ mod tests {
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    /// A build writes its manifest from a borrowed file table; `verify` reads it as a [`Manifest`]
+    /// and an incremental build as [`Previous`]: all three must agree on the bytes.
+    #[test]
+    fn the_written_manifest_is_the_manifest_format() {
+        for inputs in [
+            BTreeMap::new(),
+            BTreeMap::from([("mingxiu".to_string(), "k1".to_string())]),
+        ] {
+            let mut table = FileTable::new();
+            let mut map = BTreeMap::new();
+            for (i, path) in ["mingxiu/index.html", "index.html", "static/a b\"c.css"]
+                .iter()
+                .enumerate()
+            {
+                let digest = files::sha256(&[i as u8]);
+                table.push(path, digest, true);
+                map.insert(path.to_string(), sha256_hex(&[i as u8]));
+            }
+            table.finish();
+            let written = serde_json::to_string_pretty(&ManifestRef {
+                manifest_version: 1,
+                generator: "sanwu 0".into(),
+                source_commit: Some("abc".into()),
+                source_dirty: true,
+                files: &table,
+                inputs: &inputs,
+            })
+            .unwrap();
+            let expected = Manifest {
+                manifest_version: 1,
+                generator: "sanwu 0".into(),
+                source_commit: Some("abc".into()),
+                source_dirty: true,
+                files: map,
+                inputs: inputs.clone(),
+            };
+            assert_eq!(written, serde_json::to_string_pretty(&expected).unwrap());
+            assert_eq!(
+                serde_json::from_str::<Manifest>(&written).unwrap(),
+                expected
+            );
+            let previous: Previous = serde_json::from_str(&written).unwrap();
+            assert_eq!(previous.inputs, inputs);
+            assert_eq!(previous.files.get("index.html"), Some(&files::sha256(&[1])));
+        }
     }
 }

@@ -12,12 +12,16 @@
 //!   only changed and new files are staged and then renamed into place one by one, files the new
 //!   build no longer produces are removed, and the new manifest is written last.
 
+pub mod files;
 pub mod manifest;
 pub mod shard;
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use files::FileTable;
 
 use crate::error::Fatal;
 use crate::render::Sink;
@@ -32,19 +36,23 @@ pub struct Staging {
     dir: PathBuf,
     committed: bool,
     /// The files of the previous site (path → SHA-256), in incremental mode.
-    previous: Option<BTreeMap<String, String>>,
+    previous: Option<FileTable>,
     /// The previous site's compound fingerprints (see [`manifest::Manifest::inputs`]).
     previous_inputs: BTreeMap<String, String>,
     /// This build's compound fingerprints.
     inputs: Mutex<BTreeMap<String, String>>,
-    /// Files staged in incremental mode (changed or new).
-    staged: Mutex<Vec<String>>,
-    /// Folders already created in the staging folder (creating a folder is a system call each
-    /// time, and most pages share their folder with others).
+    /// Folders created lately in the staging folder (creating a folder is a system call each
+    /// time, and most pages share their folder with others). Forgotten now and then, so that it
+    /// does not grow with the number of compounds.
     created: Mutex<HashSet<PathBuf>>,
-    /// SHA-256 of every file written, for the manifest.
-    hashes: Mutex<BTreeMap<String, String>>,
+    /// SHA-256 of every file of the site, for the manifest; those written in this build (as
+    /// opposed to kept from the previous site) are marked as staged.
+    files: Mutex<FileTable>,
 }
+
+/// How many folders [`Staging::created`] remembers before it starts afresh: more than the
+/// compounds rendered at once have folders.
+const CREATED_CACHE: usize = 1024;
 
 fn sibling(output: &Path, tag: &str) -> PathBuf {
     let name = output
@@ -82,21 +90,20 @@ impl Staging {
         let previous = std::fs::read(output.join(manifest::FILE_NAME))
             .ok()
             .filter(|_| output.join(MARKER).is_file())
-            .and_then(|bytes| serde_json::from_slice::<manifest::Manifest>(&bytes).ok());
-        let previous_inputs = previous
-            .as_ref()
-            .map(|m| m.inputs.clone())
-            .unwrap_or_default();
+            .and_then(|bytes| serde_json::from_slice::<manifest::Previous>(&bytes).ok());
+        let (previous, previous_inputs) = match previous {
+            Some(m) => (Some(m.files), m.inputs),
+            None => (None, BTreeMap::new()),
+        };
         Ok(Staging {
             output: output.to_path_buf(),
             dir,
             committed: false,
-            previous: previous.map(|m| m.files),
+            previous,
             previous_inputs,
             inputs: Mutex::new(BTreeMap::new()),
-            staged: Mutex::new(Vec::new()),
             created: Mutex::new(HashSet::new()),
-            hashes: Mutex::new(BTreeMap::new()),
+            files: Mutex::new(FileTable::new()),
         })
     }
 
@@ -107,10 +114,7 @@ impl Staging {
 
     /// How many files were staged (all of them in a fresh build; the changed ones otherwise).
     pub fn written(&self) -> usize {
-        match &self.previous {
-            None => self.hashes.lock().map_or(0, |h| h.len()),
-            Some(_) => self.staged.lock().map_or(0, |s| s.len()),
-        }
+        self.files.lock().map_or(0, |f| f.staged().count())
     }
 
     /// Writes the manifest and publishes the staged files.
@@ -120,22 +124,30 @@ impl Staging {
         source_dirty: bool,
     ) -> Result<(), Fatal> {
         self.write(MARKER, MARKER_TEXT.as_bytes())?;
-        let files = self.hashes.lock().map(|h| h.clone()).unwrap_or_default();
-        let inputs = self.inputs();
-        let manifest = manifest::Manifest {
+        let mut files = std::mem::take(self.files.get_mut().map_err(|_| poisoned(&self.dir))?);
+        files.finish();
+        let inputs = std::mem::take(self.inputs.get_mut().map_err(|_| poisoned(&self.dir))?);
+        let manifest = manifest::ManifestRef {
             manifest_version: 1,
             generator: format!("sanwu {}", env!("CARGO_PKG_VERSION")),
             source_commit,
             source_dirty,
-            files,
-            inputs,
+            files: &files,
+            inputs: &inputs,
         };
-        let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
-        json.push('\n');
+        // Streamed: the manifest of a city portal is tens of megabytes of text.
         let path = self.dir.join(manifest::FILE_NAME);
-        std::fs::write(&path, json).map_err(|e| Fatal::io(&path, e))?;
+        let file = std::fs::File::create(&path).map_err(|e| Fatal::io(&path, e))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        serde_json::to_writer_pretty(&mut out, &manifest)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
+            .and_then(|()| out.flush())
+            .map_err(|e| Fatal::io(&path, e))?;
+        drop(out);
+        drop(inputs);
         if let Some(previous) = self.previous.take() {
-            self.publish_changes(&previous, &manifest.files)?;
+            self.publish_changes(&previous, &files)?;
             self.committed = true;
             let _ = std::fs::remove_dir_all(&self.dir);
             return Ok(());
@@ -165,15 +177,9 @@ impl Staging {
 impl Staging {
     /// Incremental publishing: renames each staged file into place, removes the files the new
     /// build no longer has (and folders left empty), and writes the manifest last.
-    fn publish_changes(
-        &self,
-        previous: &BTreeMap<String, String>,
-        files: &BTreeMap<String, String>,
-    ) -> Result<(), Fatal> {
-        let mut staged = self.staged.lock().map(|s| s.clone()).unwrap_or_default();
-        staged.sort();
+    fn publish_changes(&self, previous: &FileTable, files: &FileTable) -> Result<(), Fatal> {
         let mut made = HashSet::new();
-        for path in &staged {
+        for path in files.staged() {
             let from = self.dir.join(path);
             let to = self.output.join(path);
             if let Some(parent) = to.parent()
@@ -183,7 +189,7 @@ impl Staging {
             }
             std::fs::rename(&from, &to).map_err(|e| Fatal::io(&to, e))?;
         }
-        for path in previous.keys().filter(|p| !files.contains_key(*p)) {
+        for (path, _) in previous.iter().filter(|(p, _)| !files.contains(p)) {
             let stale = self.output.join(path);
             match std::fs::remove_file(&stale) {
                 Ok(()) => {}
@@ -205,7 +211,7 @@ impl Staging {
     }
 
     /// Whether the previous site already has exactly these bytes at `path`.
-    fn unchanged(&self, path: &str, hash: &str, len: usize) -> bool {
+    fn unchanged(&self, path: &str, hash: &files::Digest, len: usize) -> bool {
         let Some(previous) = &self.previous else {
             return false;
         };
@@ -224,21 +230,18 @@ impl Sink for Staging {
             return false;
         }
         let prefix = format!("{slug}/");
-        let kept: Vec<(&String, &String)> = previous
-            .range(prefix.clone()..)
-            .take_while(|(path, _)| path.starts_with(&prefix))
-            .collect();
+        let mut kept = previous.with_prefix(&prefix).peekable();
         // Every page must still be there (someone may have deleted files from the output).
-        if kept.is_empty()
-            || !kept
-                .iter()
+        if kept.peek().is_none()
+            || !previous
+                .with_prefix(&prefix)
                 .all(|(path, _)| self.output.join(path).is_file())
         {
             return false;
         }
-        if let Ok(mut hashes) = self.hashes.lock() {
+        if let Ok(mut files) = self.files.lock() {
             for (path, hash) in kept {
-                hashes.insert(path.clone(), hash.clone());
+                files.push(path, *hash, false);
             }
         }
         self.record_key(slug, key);
@@ -252,10 +255,10 @@ impl Sink for Staging {
     }
 
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Fatal> {
-        let hash = manifest::sha256_hex(bytes);
+        let hash = files::sha256(bytes);
         if self.unchanged(path, &hash, bytes.len()) {
-            if let Ok(mut hashes) = self.hashes.lock() {
-                hashes.insert(path.to_string(), hash);
+            if let Ok(mut files) = self.files.lock() {
+                files.push(path, hash, false);
             }
             return Ok(());
         }
@@ -265,21 +268,26 @@ impl Sink for Staging {
             if !known {
                 std::fs::create_dir_all(parent).map_err(|e| Fatal::io(parent, e))?;
                 if let Ok(mut set) = self.created.lock() {
+                    if set.len() >= CREATED_CACHE {
+                        set.clear();
+                    }
                     set.insert(parent.to_path_buf());
                 }
             }
         }
         std::fs::write(&target, bytes).map_err(|e| Fatal::io(&target, e))?;
-        if let Ok(mut hashes) = self.hashes.lock() {
-            hashes.insert(path.to_string(), hash);
-        }
-        if self.previous.is_some()
-            && let Ok(mut staged) = self.staged.lock()
-        {
-            staged.push(path.to_string());
+        if let Ok(mut files) = self.files.lock() {
+            files.push(path, hash, true);
         }
         Ok(())
     }
+}
+
+fn poisoned(dir: &Path) -> Fatal {
+    Fatal::io(
+        dir,
+        std::io::Error::other("a thread writing the site panicked"),
+    )
 }
 
 impl Drop for Staging {
