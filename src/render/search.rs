@@ -128,11 +128,28 @@ impl Folded {
     }
 }
 
-/// Whether [`Folded::push_char`] writes the non-ASCII character `c` as it is: CJK punctuation,
-/// kana and ideographs (U+3001 to U+A63F hold no white space and no cased letter) without a
-/// table lookup, everything else by asking Unicode.
+/// Ranges of non-ASCII characters that hold no white space, no cased letter and none of the
+/// full-width forms [`Folded::push_char`] turns into ASCII, so they fold to themselves (checked by
+/// a test): Latin-1 signs, general punctuation, CJK punctuation, kana and ideographs, and the
+/// full-width signs between the full-width digits and letters.
+const FOLDS_TO_ITSELF: &[(char, char)] = &[
+    ('\u{A1}', '\u{BF}'),
+    ('\u{2010}', '\u{2027}'),
+    ('\u{2030}', '\u{205E}'),
+    ('\u{3001}', '\u{A63F}'),
+    ('\u{FF01}', '\u{FF0F}'),
+    ('\u{FF1A}', '\u{FF20}'),
+    ('\u{FF3B}', '\u{FF40}'),
+    ('\u{FF5B}', '\u{FFEF}'),
+];
+
+/// Whether [`Folded::push_char`] writes the non-ASCII character `c` as it is: without a table
+/// lookup for the characters of Chinese text, by asking Unicode for the others.
 fn folds_to_itself(c: char) -> bool {
-    if ('\u{3001}'..'\u{A640}').contains(&c) {
+    if FOLDS_TO_ITSELF
+        .iter()
+        .any(|&(first, last)| (first..=last).contains(&c))
+    {
         return true;
     }
     if c.is_whitespace() || ('０'..='９').contains(&c) || ('Ａ'..='ｚ').contains(&c) {
@@ -197,38 +214,28 @@ struct Postings {
 impl Postings {
     /// The postings of `docs`, indexed by their position.
     fn of(docs: &[Doc]) -> Postings {
-        let chars: usize = docs
-            .iter()
-            .map(|d| d.title.len() + d.text.len())
-            .sum::<usize>()
-            / 3;
-        // Each bigram gets a number in order of appearance; `last` is the page (plus one) that
-        // last contributed it, so each (bigram, page) pair is noted once, and pages are visited in
-        // order, so the pairs of a bigram come in page order.
-        let mut numbers: HashMap<u64, u32, BuildPairHasher> =
+        let bytes: usize = docs.iter().map(|d| d.title.len() + d.text.len()).sum();
+        // Each bigram (two characters in one u64) gets a number in order of appearance and
+        // remembers the last page (plus one) that contributed it, so each (bigram, page) pair is
+        // noted once; pages are visited in order, so the pairs of a bigram come in page order.
+        let mut numbers: HashMap<u64, (u32, u32), BuildPairHasher> =
             HashMap::with_capacity_and_hasher(4096, BuildPairHasher);
-        let mut keys: Vec<(char, char)> = Vec::with_capacity(4096);
-        let mut last: Vec<u32> = Vec::with_capacity(4096);
-        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(chars / 4);
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(bytes / 12);
         for (i, doc) in docs.iter().enumerate() {
-            let page = u32::try_from(i).unwrap_or(u32::MAX);
+            let seen = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            let page = seen - 1;
             for text in [&doc.title, &doc.text] {
                 // Starting from a space: the title's last character and the text's first are
                 // not adjacent.
                 let mut previous = ' ';
                 for c in text.chars() {
                     if previous != ' ' && c != ' ' {
-                        let next = u32::try_from(keys.len()).unwrap_or(u32::MAX);
                         let pair = (u64::from(previous) << 32) | u64::from(c);
-                        let number = *numbers.entry(pair).or_insert(next);
-                        if number == next {
-                            keys.push((previous, c));
-                            last.push(0);
-                        }
-                        let seen = &mut last[number as usize];
-                        if *seen != page.wrapping_add(1) {
-                            *seen = page.wrapping_add(1);
-                            pairs.push((number, page));
+                        let next = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
+                        let (number, last) = numbers.entry(pair).or_insert((next, 0));
+                        if *last != seen {
+                            *last = seen;
+                            pairs.push((*number, page));
                         }
                     }
                     previous = c;
@@ -236,17 +243,20 @@ impl Postings {
             }
         }
         // Ordered by the pair of characters, which is the order of the two-character strings.
-        let mut order: Vec<u32> = (0..u32::try_from(keys.len()).unwrap_or(u32::MAX)).collect();
-        order.sort_unstable_by_key(|&n| keys[n as usize]);
-        let mut rank = vec![0u32; keys.len()];
-        for (r, &n) in order.iter().enumerate() {
-            rank[n as usize] = r as u32;
+        let mut order: Vec<(u64, u32)> = numbers
+            .into_iter()
+            .map(|(pair, (number, _))| (pair, number))
+            .collect();
+        order.sort_unstable();
+        let mut rank = vec![0u32; order.len()];
+        for (r, &(_, number)) in order.iter().enumerate() {
+            rank[number as usize] = r as u32;
         }
-        let mut starts = vec![0usize; keys.len() + 1];
+        let mut starts = vec![0usize; order.len() + 1];
         for &(number, _) in &pairs {
             starts[rank[number as usize] as usize + 1] += 1;
         }
-        for r in 0..keys.len() {
+        for r in 0..order.len() {
             starts[r + 1] += starts[r];
         }
         // Placed in the order they came, so each list stays ascending.
@@ -257,8 +267,12 @@ impl Postings {
             pages[*slot] = page;
             *slot += 1;
         }
+        let char_of = |code: u64| char::from_u32(code as u32).unwrap_or(' ');
         Postings {
-            keys: order.iter().map(|&n| keys[n as usize]).collect(),
+            keys: order
+                .iter()
+                .map(|&(pair, _)| (char_of(pair >> 32), char_of(pair & 0xFFFF_FFFF)))
+                .collect(),
             starts,
             pages,
         }
@@ -451,8 +465,8 @@ pub fn page_text(html: &str) -> Option<(String, String)> {
     page_text_bytes(html.as_bytes())
 }
 
-/// [`page_text`] of a page's bytes. Only the text between tags is checked to be UTF-8 (a page
-/// whose text is not is left out), not the markup around it.
+/// [`page_text`] of a page's bytes. Only the `<main>` element is checked to be UTF-8 (a page
+/// whose main text is not is left out), not the head around it.
 fn page_text_bytes(html: &[u8]) -> Option<(String, String)> {
     if memmem::find(html, b"noindex").is_some() && memmem::find(html, b"name=\"robots\"").is_some()
     {
@@ -460,29 +474,29 @@ fn page_text_bytes(html: &[u8]) -> Option<(String, String)> {
     }
     let start = memmem::find(html, b"<main")?;
     let end = memmem::find(&html[start..], b"</main>").map_or(html.len(), |e| start + e);
-    let main = &html[start..end];
+    let main = std::str::from_utf8(&html[start..end]).ok()?;
     let mut text = Folded::with_capacity(main.len() / 2);
     let mut title = Folded::with_capacity(0);
     let mut in_h1 = false;
+    // Cut only at `<` and `>`, which are never inside a multi-byte character.
     let mut rest = main;
-    while let Some(lt) = memchr::memchr(b'<', rest) {
-        let segment = std::str::from_utf8(&rest[..lt]).ok()?;
-        decode_entities(segment, |piece| {
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
+        decode_entities(&rest[..lt], |piece| {
             text.push_str(piece);
             if in_h1 {
                 title.push_str(piece);
             }
         });
         let after = &rest[lt + 1..];
-        let gt = memchr::memchr(b'>', after).unwrap_or(after.len());
-        let tag = &after[..gt];
+        let gt = memchr::memchr(b'>', after.as_bytes()).unwrap_or(after.len());
+        let tag = &after.as_bytes()[..gt];
         let closing = tag.first() == Some(&b'/');
         let bare = &tag[tag.iter().take_while(|&&b| b == b'/').count()..];
         let name = &bare[..bare
             .iter()
             .position(|b| !b.is_ascii_alphanumeric())
             .unwrap_or(bare.len())];
-        rest = after.get(gt + 1..).unwrap_or(&[]);
+        rest = after.get(gt + 1..).unwrap_or("");
         // Tag names are short: fold one into a small buffer instead of allocating.
         let mut folded = [0u8; 10];
         let lower = match folded.get_mut(..name.len()) {
@@ -497,7 +511,8 @@ fn page_text_bytes(html: &[u8]) -> Option<(String, String)> {
             let mut close = [0u8; 10];
             close[..2].copy_from_slice(b"</");
             close[2..2 + lower.len()].copy_from_slice(lower);
-            rest = memmem::find(rest, &close[..2 + lower.len()]).map_or(&[], |i| &rest[i..]);
+            rest =
+                memmem::find(rest.as_bytes(), &close[..2 + lower.len()]).map_or("", |i| &rest[i..]);
             continue;
         }
         if lower == b"h1" {
@@ -507,8 +522,7 @@ fn page_text_bytes(html: &[u8]) -> Option<(String, String)> {
             text.push_char(' ');
         }
     }
-    let segment = std::str::from_utf8(rest).ok()?;
-    decode_entities(segment, |piece| text.push_str(piece));
+    decode_entities(rest, |piece| text.push_str(piece));
     Some((title.out, text.out))
 }
 
@@ -671,10 +685,16 @@ mod tests {
 
     #[test]
     fn the_fast_paths_fold_as_unicode_does() {
-        // The ranges `Folded` copies without looking hold no white space and no cased letter.
-        for c in ('\u{3001}'..'\u{A640}').chain('\u{4000}'..='\u{9FFF}') {
-            assert!(!c.is_whitespace(), "{c:?}");
-            assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c:?}");
+        // The ranges `Folded` copies without looking fold to themselves.
+        let ranges = FOLDS_TO_ITSELF
+            .iter()
+            .map(|&(first, last)| first..=last)
+            .chain(['\u{4000}'..='\u{9FFF}']);
+        for c in ranges.flatten() {
+            let mut folded = Folded::with_capacity(4);
+            folded.push_str("x");
+            folded.push_char(c);
+            assert_eq!(folded.out, format!("x{c}"), "{c:?}");
         }
         // Folding piece by piece is folding the whole.
         let text = " \u{3000}Ａｂ１ ΣΑΣ　İx\u{A0}维修\t资金 ÉTÉ ＡＢ\n ";
