@@ -452,7 +452,7 @@ mod tests {
                 let digits = n.to_string();
                 let mut out = String::new();
                 for (i, d) in digits.chars().enumerate() {
-                    if i > 0 && (digits.len() - i) % 3 == 0 {
+                    if i > 0 && (digits.len() - i).is_multiple_of(3) {
                         out.push(',');
                     }
                     out.push(d);
