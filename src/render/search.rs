@@ -176,7 +176,8 @@ impl std::hash::BuildHasher for BuildPairHasher {
 
 impl std::hash::Hasher for PairHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // The well-mixed bits of a product are its high ones; the table indexes by the low ones.
+        self.0.rotate_left(26)
     }
 
     fn write(&mut self, bytes: &[u8]) {
