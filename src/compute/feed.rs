@@ -87,15 +87,17 @@ pub fn urn_uuid(name: &str) -> String {
     b.copy_from_slice(&digest.as_ref()[..16]);
     b[6] = (b[6] & 0x0f) | 0x80;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "urn:uuid:{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut urn = String::with_capacity(45);
+    urn.push_str("urn:uuid:");
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            urn.push('-');
+        }
+        urn.push(char::from(HEX[usize::from(byte >> 4)]));
+        urn.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    urn
 }
 
 /// RFC 3339 for a date of the ledgers: midnight in China (UTC+8).
@@ -145,11 +147,34 @@ fn mark_partial(mut e: FeedEntry, key: &str) -> FeedEntry {
 }
 
 /// `2025Q3` and its label `2025年第3季度` for an ISO date.
+#[cfg(test)]
 fn quarter_of(date: &str) -> Option<(String, String)> {
+    quarter_number(date).map(quarter_names)
+}
+
+/// The year and quarter of an ISO date.
+fn quarter_number(date: &str) -> Option<(i32, u32)> {
     let year: i32 = date.get(0..4)?.parse().ok()?;
     let month: u32 = date.get(5..7)?.parse().ok()?;
-    let q = (month.clamp(1, 12) - 1) / 3 + 1;
-    Some((format!("{year}Q{q}"), format!("{year}年第{q}季度")))
+    Some((year, (month.clamp(1, 12) - 1) / 3 + 1))
+}
+
+/// `2025Q3` and its label `2025年第3季度`.
+fn quarter_names((year, q): (i32, u32)) -> (String, String) {
+    (format!("{year}Q{q}"), format!("{year}年第{q}季度"))
+}
+
+/// Quarters gathered by number, in the order of their keys (`2025Q3`) with their labels.
+fn by_key<T>(quarters: BTreeMap<(i32, u32), T>) -> Vec<(String, String, T)> {
+    let mut named: Vec<(String, String, T)> = quarters
+        .into_iter()
+        .map(|(number, value)| {
+            let (key, label) = quarter_names(number);
+            (key, label, value)
+        })
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    named
 }
 
 /// The newest `limit` entries of a compound, newest first (ties in a fixed order). Notices'
@@ -224,29 +249,29 @@ pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
     }
     if let Some(revenue) = &report.revenue {
         // One entry per quarter, dated by its last entry.
-        let mut quarters: BTreeMap<String, (String, String, [Money; 3])> = BTreeMap::new();
+        let mut quarters: BTreeMap<(i32, u32), (&str, [Money; 3])> = BTreeMap::new();
         for e in revenue.years.iter().flat_map(|y| &y.entries) {
-            let Some((key, label)) = quarter_of(&e.date_to) else {
+            let Some(number) = quarter_number(&e.date_to) else {
                 continue;
             };
             let q = quarters
-                .entry(key)
-                .or_insert((label, e.date_to.clone(), [Money::ZERO; 3]));
-            if e.date_to > q.1 {
-                q.1 = e.date_to.clone();
+                .entry(number)
+                .or_insert((e.date_to.as_str(), [Money::ZERO; 3]));
+            if e.date_to.as_str() > q.0 {
+                q.0 = &e.date_to;
             }
-            q.2[0] += e.gross;
-            q.2[1] += e.costs;
-            q.2[2] += e.net;
+            q.1[0] += e.gross;
+            q.1[1] += e.costs;
+            q.1[2] += e.net;
         }
-        for (key, (label, date, [gross, costs, net])) in quarters {
+        for (key, label, (date, [gross, costs, net])) in by_key(quarters) {
             let e = entry(
                 slug,
                 "revenue",
                 &key,
                 label,
                 format!("{slug}/revenue.html"),
-                &date,
+                date,
                 Figures {
                     gross: Some(gross),
                     costs: Some(costs),
@@ -259,36 +284,34 @@ pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
     }
     if let Some(fund) = &report.fund {
         use crate::ledger::fund::FundKind;
-        let mut quarters: BTreeMap<String, (String, String, [Money; 3], Money)> = BTreeMap::new();
+        let mut quarters: BTreeMap<(i32, u32), (&str, [Money; 3], Money)> = BTreeMap::new();
         for r in &fund.rows {
-            let Some((key, label)) = quarter_of(&r.date) else {
+            let Some(number) = quarter_number(&r.date) else {
                 continue;
             };
-            let q = quarters.entry(key).or_insert((
-                label,
-                r.date.clone(),
-                [Money::ZERO; 3],
-                Money::ZERO,
-            ));
-            if r.date >= q.1 {
-                q.1 = r.date.clone();
+            let q =
+                quarters
+                    .entry(number)
+                    .or_insert((r.date.as_str(), [Money::ZERO; 3], Money::ZERO));
+            if r.date.as_str() >= q.0 {
+                q.0 = &r.date;
             }
-            q.3 = r.balance;
+            q.2 = r.balance;
             match r.kind {
-                FundKind::Deposit => q.2[0] += r.amount,
-                FundKind::Interest => q.2[1] += r.amount,
-                FundKind::Withdrawal => q.2[2] += r.amount,
+                FundKind::Deposit => q.1[0] += r.amount,
+                FundKind::Interest => q.1[1] += r.amount,
+                FundKind::Withdrawal => q.1[2] += r.amount,
                 FundKind::Balance => {}
             }
         }
-        for (key, (label, date, [deposits, interest, withdrawals], balance)) in quarters {
+        for (key, label, (date, [deposits, interest, withdrawals], balance)) in by_key(quarters) {
             let e = entry(
                 slug,
                 "fund",
                 &key,
                 label,
                 format!("{slug}/fund.html"),
-                &date,
+                date,
                 Figures {
                     deposits: Some(deposits),
                     interest: Some(interest),
@@ -331,6 +354,21 @@ mod tests {
         assert_ne!(a, urn_uuid("sanwu-feed\u{0}mingxiu\u{0}revenue\u{0}2025Q2"));
         assert_eq!(a.len(), "urn:uuid:".len() + 36);
         assert_eq!(&a[9 + 14..9 + 15], "8", "version 8: {a}");
+        // The bytes of the digest in hex, grouped 8-4-4-4-12.
+        let digest = ring::digest::digest(&ring::digest::SHA256, "x".as_bytes());
+        let mut b = digest.as_ref()[..16].to_vec();
+        b[6] = (b[6] & 0x0f) | 0x80;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        let grouped = format!(
+            "urn:uuid:{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        );
+        assert_eq!(urn_uuid("x"), grouped);
     }
 
     #[test]

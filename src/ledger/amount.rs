@@ -179,16 +179,53 @@ pub fn normalise_number_text(text: &str) -> String {
 }
 
 /// Groups an unsigned integer's digits by three with commas.
-fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
+/// The decimal digits of `n` at the end of `buffer`, and where they start.
+fn digits(n: u64, buffer: &mut [u8; 20]) -> usize {
+    let mut n = n;
+    let mut start = buffer.len();
+    loop {
+        start -= 1;
+        buffer[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return start;
         }
-        grouped.push(digit);
     }
-    grouped
+}
+
+/// Appends `n` with a comma between groups of three digits: 1,234,567.
+fn push_grouped(out: &mut String, n: u64) {
+    let mut buffer = [0u8; 20];
+    let start = digits(n, &mut buffer);
+    let len = buffer.len() - start;
+    for (i, &digit) in buffer[start..].iter().enumerate() {
+        if i > 0 && (len - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(char::from(digit));
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut String, n: u64) {
+    let mut buffer = [0u8; 20];
+    let start = digits(n, &mut buffer);
+    out.extend(buffer[start..].iter().map(|&d| char::from(d)));
+}
+
+/// Appends `sign` `whole` `.` `hundredths` (two digits), `whole` grouped by thousands or not.
+fn push_fixed2(out: &mut String, negative: bool, whole: u64, hundredths: u64, grouped: bool) {
+    if negative {
+        out.push('-');
+    }
+    if grouped {
+        push_grouped(out, whole);
+    } else {
+        push_decimal(out, whole);
+    }
+    out.push('.');
+    out.push(char::from(b'0' + (hundredths / 10 % 10) as u8));
+    out.push(char::from(b'0' + (hundredths % 10) as u8));
 }
 
 /// An amount of money in fen (分). Never a float.
@@ -244,9 +281,14 @@ impl Money {
 
     /// The exact form used in tables: ¥172,600.00 (negative: -¥1,200.00).
     pub fn to_yuan_string(self) -> String {
-        let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
-        format!("{sign}¥{}.{:02}", group_thousands(abs / 100), abs % 100)
+        let mut out = String::with_capacity(32);
+        if self.0 < 0 {
+            out.push('-');
+        }
+        out.push('¥');
+        push_fixed2(&mut out, false, abs / 100, abs % 100, true);
+        out
     }
 
     /// The short form used in headlines: 17.26万 from 10,000 yuan up (rounded half away from zero
@@ -256,21 +298,26 @@ impl Money {
         if abs < 1_000_000 {
             return self.to_yuan_string();
         }
-        let sign = if self.0 < 0 { "-" } else { "" };
         // 1万 = 1,000,000 fen; two decimals of 万 = 10,000 fen.
         let hundredths = (abs + 5_000) / 10_000;
-        format!(
-            "{sign}{}.{:02}万",
-            group_thousands(hundredths / 100),
-            hundredths % 100
-        )
+        let mut out = String::with_capacity(32);
+        push_fixed2(
+            &mut out,
+            self.0 < 0,
+            hundredths / 100,
+            hundredths % 100,
+            true,
+        );
+        out.push('万');
+        out
     }
 
     /// The bare figure without the currency sign, for CSV exports: 172600.00.
     pub fn to_plain_string(self) -> String {
-        let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
-        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+        let mut out = String::with_capacity(24);
+        push_fixed2(&mut out, self.0 < 0, abs / 100, abs % 100, false);
+        out
     }
 }
 
@@ -333,8 +380,10 @@ impl Area {
     /// 58,230.45㎡
     pub fn to_display_string(self) -> String {
         let abs = self.0.unsigned_abs();
-        let sign = if self.0 < 0 { "-" } else { "" };
-        format!("{sign}{}.{:02}㎡", group_thousands(abs / 100), abs % 100)
+        let mut out = String::with_capacity(32);
+        push_fixed2(&mut out, self.0 < 0, abs / 100, abs % 100, true);
+        out.push('㎡');
+        out
     }
 }
 
@@ -384,14 +433,54 @@ pub fn ratio_bp(part: i64, whole: i64) -> Option<i64> {
 
 /// 9512 → "95.12%".
 pub fn format_bp(bp: i64) -> String {
-    let sign = if bp < 0 { "-" } else { "" };
     let abs = bp.unsigned_abs();
-    format!("{sign}{}.{:02}%", abs / 100, abs % 100)
+    let mut out = String::with_capacity(24);
+    push_fixed2(&mut out, bp < 0, abs / 100, abs % 100, false);
+    out.push('%');
+    out
 }
 
 #[cfg(test)]
 mod tests {
     proptest::proptest! {
+        /// The figures are written as `format!` would write them.
+        #[test]
+        fn figures_are_written_as_format_writes_them(fen in proptest::num::i64::ANY) {
+            let abs = fen.unsigned_abs();
+            let sign = if fen < 0 { "-" } else { "" };
+            let grouped = |n: u64| {
+                let digits = n.to_string();
+                let mut out = String::new();
+                for (i, d) in digits.chars().enumerate() {
+                    if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                        out.push(',');
+                    }
+                    out.push(d);
+                }
+                out
+            };
+            proptest::prop_assert_eq!(
+                Money(fen).to_yuan_string(),
+                format!("{sign}¥{}.{:02}", grouped(abs / 100), abs % 100)
+            );
+            proptest::prop_assert_eq!(
+                Money(fen).to_plain_string(),
+                format!("{sign}{}.{:02}", abs / 100, abs % 100)
+            );
+            proptest::prop_assert_eq!(format_bp(fen), format!("{sign}{}.{:02}%", abs / 100, abs % 100));
+            proptest::prop_assert_eq!(
+                Area(fen).to_display_string(),
+                format!("{sign}{}.{:02}㎡", grouped(abs / 100), abs % 100)
+            );
+            if abs >= 1_000_000 {
+                let h = (abs + 5_000) / 10_000;
+                proptest::prop_assert_eq!(
+                    Money(fen).to_wan_string(),
+                    format!("{sign}{}.{:02}万", grouped(h / 100), h % 100)
+                );
+            }
+        }
+
         /// The allocation-free path agrees with the general one wherever it answers.
         #[test]
         fn plain_numbers_parse_as_the_general_path_does(
@@ -411,9 +500,16 @@ mod tests {
         assert_eq!(parse_plain_fixed("12,34", 2), None);
         assert_eq!(parse_plain_fixed("1234,567", 2), None);
         assert_eq!(parse_plain_fixed("1.005", 2), None);
-        assert_eq!(group_thousands(1_234_567), "1,234,567");
-        assert_eq!(group_thousands(999), "999");
-        assert_eq!(group_thousands(1_000), "1,000");
+        let grouped = |n: u64| {
+            let mut out = String::new();
+            push_grouped(&mut out, n);
+            out
+        };
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(u64::MAX), "18,446,744,073,709,551,615");
     }
 
     use super::*;

@@ -35,7 +35,8 @@ pub enum Subtotals {
 
 /// Whether a row is a subtotal, and which kind: `Some(true)` for 小计, `Some(false)` for 合计.
 fn subtotal_kind<'a>(cells: impl Iterator<Item = &'a str>) -> Option<bool> {
-    for cell in cells {
+    // Every word below has 计: other cells need not be folded.
+    for cell in cells.filter(|cell| cell.contains('计')) {
         let folded: String = cell
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
@@ -101,8 +102,15 @@ fn normalise_header(raw: &str) -> (String, Option<String>) {
 
 /// Byte offsets (relative to the text) of the fields of the record starting at `start`.
 fn field_offsets(text: &str, start: usize) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
     let mut fields = Vec::new();
+    field_offsets_into(text, start, &mut fields);
+    fields
+}
+
+/// [`field_offsets`] into a reused vector.
+fn field_offsets_into(text: &str, start: usize, fields: &mut Vec<Range<usize>>) {
+    fields.clear();
+    let bytes = text.as_bytes();
     let mut i = start;
     let mut field_start = start;
     let mut in_quotes = false;
@@ -129,7 +137,6 @@ fn field_offsets(text: &str, start: usize) -> Vec<Range<usize>> {
         i += 1;
     }
     fields.push(field_start..i);
-    fields
 }
 
 /// Where a record's text starts. After a CRLF line end the csv reader's position points at the
@@ -288,19 +295,23 @@ impl<'s> Table<'s> {
         let mut rows = Vec::new();
         // Subtotal rows: (is 小计, the row, how many data rows stood above it).
         let mut subtotal_rows: Vec<(bool, Row, usize)> = Vec::new();
-        for record in records {
-            let record = match record {
-                Ok(r) => r,
+        // One record and one list of spans, reused from row to row.
+        let mut record = csv::StringRecord::new();
+        let mut spans = Vec::new();
+        loop {
+            match records.reader_mut().read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
                 Err(e) => {
                     diags.push(csv_error(file, &e));
                     continue;
                 }
-            };
+            }
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
             let start = record_start(text, record.position());
-            let spans = field_offsets(text, start);
+            field_offsets_into(text, start, &mut spans);
             let line_end = spans.last().map(|s| s.end).unwrap_or(start);
             if record.len() != header.len() {
                 diags.push(

@@ -55,11 +55,14 @@ impl<'a> Recorder<'a> {
 
 /// Whether an HTML page carries `<meta name="robots" content="noindex…">`.
 fn is_noindex(html: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(html);
-    text.split("<meta ")
-        .skip(1)
-        .filter_map(|tag| tag.split('>').next())
-        .any(|tag| tag.contains("name=\"robots\"") && tag.contains("noindex"))
+    memchr::memmem::find_iter(html, b"<meta ").any(|at| {
+        // Up to the tag's end, or the next `<meta ` of a tag left open.
+        let tag = &html[at + 6..];
+        let tag = &tag[..memchr::memchr(b'>', tag).unwrap_or(tag.len())];
+        let tag = &tag[..memchr::memmem::find(tag, b"<meta ").unwrap_or(tag.len())];
+        memchr::memmem::find(tag, b"name=\"robots\"").is_some()
+            && memchr::memmem::find(tag, b"noindex").is_some()
+    })
 }
 
 impl Sink for Recorder<'_> {

@@ -36,9 +36,24 @@ pub struct QrView {
 /// checkerboard breaks every run at the second module, and the print tests decode each code.
 const MASK: qrcode::canvas::MaskPattern = qrcode::canvas::MaskPattern::Checkerboard;
 
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, n: usize) {
+    let mut buffer = [0u8; 20];
+    let mut start = buffer.len();
+    let mut n = n;
+    loop {
+        start -= 1;
+        buffer[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(buffer[start..].iter().map(|&digit| char::from(digit)));
+}
+
 /// The QR code of `text`, or `None` if it is too long to encode.
 pub fn qr(text: &str) -> Option<QrView> {
-    use std::fmt::Write as _;
     let level = qrcode::EcLevel::M;
     let bits = qrcode::bits::encode_auto(text.as_bytes(), level).ok()?;
     let version = bits.version();
@@ -49,7 +64,7 @@ pub fn qr(text: &str) -> Option<QrView> {
     canvas.apply_mask(MASK);
     let width = usize::try_from(version.width()).ok()?;
     let colors = canvas.into_colors();
-    let mut d = String::new();
+    let mut d = String::with_capacity(width * width);
     for y in 0..width {
         let mut x = 0;
         while x < width {
@@ -59,14 +74,17 @@ pub fn qr(text: &str) -> Option<QrView> {
                     x += 1;
                 }
                 let run = x - start;
-                let _ = write!(
-                    d,
-                    "M{} {}h{}v1h-{}z",
-                    start + QUIET_ZONE,
-                    y + QUIET_ZONE,
-                    run,
-                    run
-                );
+                // `M{x} {y}h{run}v1h-{run}z`, without the formatting machinery: a code has
+                // hundreds of runs.
+                d.push('M');
+                push_number(&mut d, start + QUIET_ZONE);
+                d.push(' ');
+                push_number(&mut d, y + QUIET_ZONE);
+                d.push('h');
+                push_number(&mut d, run);
+                d.push_str("v1h-");
+                push_number(&mut d, run);
+                d.push('z');
             } else {
                 x += 1;
             }

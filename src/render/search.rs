@@ -13,6 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 
+use memchr::memmem;
+
 use serde::{Deserialize, Serialize};
 
 use super::Sink;
@@ -44,9 +46,65 @@ pub struct Index {
 /// digits to ASCII, upper to lower case, every run of white space to one space. `static/search.js`
 /// applies the same folding to queries.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
+    let mut folded = Folded::with_capacity(text.len());
+    folded.push_str(text);
+    folded.out
+}
+
+/// Text being normalised piece by piece, as [`normalize`] would fold the pieces joined.
+struct Folded {
+    out: String,
+    /// Whether white space was seen since the last character written (and something was).
+    space: bool,
+}
+
+impl Folded {
+    fn with_capacity(capacity: usize) -> Folded {
+        Folded {
+            out: String::with_capacity(capacity),
+            space: false,
+        }
+    }
+
+    /// Appends `text`: runs of characters that fold to themselves (most of a page: CJK, digits,
+    /// lower-case ASCII, punctuation) are copied as they are, the others one by one.
+    fn push_str(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut run = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (width, unchanged) = if b < 0x80 {
+                (
+                    1,
+                    !b.is_ascii_uppercase() && !matches!(b, b'\t'..=b'\r' | b' '),
+                )
+            } else if (0xE4..=0xE9).contains(&b) {
+                // U+4000 to U+9FFF: ideographs, which fold to themselves.
+                (3, true)
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                (c.len_utf8(), folds_to_itself(c))
+            };
+            if unchanged {
+                if self.space {
+                    // A run starts after white space.
+                    self.out.push(' ');
+                    self.space = false;
+                }
+            } else {
+                self.out.push_str(&text[run..i]);
+                for c in text[i..i + width].chars() {
+                    self.push_char(c);
+                }
+                run = i + width;
+            }
+            i += width;
+        }
+        self.out.push_str(&text[run..]);
+    }
+
+    fn push_char(&mut self, c: char) {
         let c = match c {
             '\u{3000}' => ' ',
             '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
@@ -55,20 +113,50 @@ pub fn normalize(text: &str) -> String {
             _ => c,
         };
         if c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
+            self.space = !self.out.is_empty();
+            return;
         }
-        if space {
-            out.push(' ');
-            space = false;
+        if self.space {
+            self.out.push(' ');
+            self.space = false;
         }
         if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+            self.out.push(c.to_ascii_lowercase());
         } else {
-            out.extend(c.to_lowercase());
+            self.out.extend(c.to_lowercase());
         }
     }
-    out
+}
+
+/// Ranges of non-ASCII characters that hold no white space, no cased letter and none of the
+/// full-width forms [`Folded::push_char`] turns into ASCII, so they fold to themselves (checked by
+/// a test): Latin-1 signs, general punctuation, CJK punctuation, kana and ideographs, and the
+/// full-width signs between the full-width digits and letters.
+const FOLDS_TO_ITSELF: &[(char, char)] = &[
+    ('\u{A1}', '\u{BF}'),
+    ('\u{2010}', '\u{2027}'),
+    ('\u{2030}', '\u{205E}'),
+    ('\u{3001}', '\u{A63F}'),
+    ('\u{FF01}', '\u{FF0F}'),
+    ('\u{FF1A}', '\u{FF20}'),
+    ('\u{FF3B}', '\u{FF40}'),
+    ('\u{FF5B}', '\u{FFEF}'),
+];
+
+/// Whether [`Folded::push_char`] writes the non-ASCII character `c` as it is: without a table
+/// lookup for the characters of Chinese text, by asking Unicode for the others.
+fn folds_to_itself(c: char) -> bool {
+    if FOLDS_TO_ITSELF
+        .iter()
+        .any(|&(first, last)| (first..=last).contains(&c))
+    {
+        return true;
+    }
+    if c.is_whitespace() || ('０'..='９').contains(&c) || ('Ａ'..='ｚ').contains(&c) {
+        return false;
+    }
+    let mut lower = c.to_lowercase();
+    lower.len() == 1 && lower.next() == Some(c)
 }
 
 /// Hashes a pair of characters by one multiplication: the keys are short, fixed-size and come
@@ -88,7 +176,8 @@ impl std::hash::BuildHasher for BuildPairHasher {
 
 impl std::hash::Hasher for PairHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // The well-mixed bits of a product are its high ones; the table indexes by the low ones.
+        self.0.rotate_left(26)
     }
 
     fn write(&mut self, bytes: &[u8]) {
@@ -115,23 +204,39 @@ fn bigrams(text: &str) -> impl Iterator<Item = String> + '_ {
     })
 }
 
-impl Index {
-    pub fn build(slug: &str, mut docs: Vec<Doc>) -> Index {
-        docs.sort_by(|a, b| a.url.cmp(&b.url));
-        // Pages are visited in order, so each posting list is built sorted, without repeats.
-        let mut grams: HashMap<(char, char), Vec<u32>, BuildPairHasher> =
+/// The postings of every bigram of a set of pages, ordered by bigram, in flat arrays (no list
+/// per bigram): the pages containing `keys[k]` are `pages[starts[k]..starts[k + 1]]`, ascending.
+struct Postings {
+    keys: Vec<(char, char)>,
+    starts: Vec<usize>,
+    pages: Vec<u32>,
+}
+
+impl Postings {
+    /// The postings of `docs`, indexed by their position.
+    fn of(docs: &[Doc]) -> Postings {
+        let bytes: usize = docs.iter().map(|d| d.title.len() + d.text.len()).sum();
+        // Each bigram (two characters in one u64) gets a number in order of appearance and
+        // remembers the last page (plus one) that contributed it, so each (bigram, page) pair is
+        // noted once; pages are visited in order, so the pairs of a bigram come in page order.
+        let mut numbers: HashMap<u64, (u32, u32), BuildPairHasher> =
             HashMap::with_capacity_and_hasher(4096, BuildPairHasher);
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(bytes / 12);
         for (i, doc) in docs.iter().enumerate() {
-            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            let seen = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            let page = seen - 1;
             for text in [&doc.title, &doc.text] {
                 // Starting from a space: the title's last character and the text's first are
                 // not adjacent.
                 let mut previous = ' ';
                 for c in text.chars() {
                     if previous != ' ' && c != ' ' {
-                        let posting = grams.entry((previous, c)).or_default();
-                        if posting.last() != Some(&i) {
-                            posting.push(i);
+                        let pair = (u64::from(previous) << 32) | u64::from(c);
+                        let next = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
+                        let (number, last) = numbers.entry(pair).or_insert((next, 0));
+                        if *last != seen {
+                            *last = seen;
+                            pairs.push((*number, page));
                         }
                     }
                     previous = c;
@@ -139,15 +244,111 @@ impl Index {
             }
         }
         // Ordered by the pair of characters, which is the order of the two-character strings.
-        let mut sorted: Vec<((char, char), Vec<u32>)> = grams.into_iter().collect();
-        sorted.sort_unstable_by_key(|(pair, _)| *pair);
+        let mut order: Vec<(u64, u32)> = numbers
+            .into_iter()
+            .map(|(pair, (number, _))| (pair, number))
+            .collect();
+        order.sort_unstable();
+        let mut rank = vec![0u32; order.len()];
+        for (r, &(_, number)) in order.iter().enumerate() {
+            rank[number as usize] = r as u32;
+        }
+        let mut starts = vec![0usize; order.len() + 1];
+        for &(number, _) in &pairs {
+            starts[rank[number as usize] as usize + 1] += 1;
+        }
+        for r in 0..order.len() {
+            starts[r + 1] += starts[r];
+        }
+        // Placed in the order they came, so each list stays ascending.
+        let mut cursor = starts.clone();
+        let mut pages = vec![0u32; pairs.len()];
+        for &(number, page) in &pairs {
+            let slot = &mut cursor[rank[number as usize] as usize];
+            pages[*slot] = page;
+            *slot += 1;
+        }
+        let char_of = |code: u64| char::from_u32(code as u32).unwrap_or(' ');
+        Postings {
+            keys: order
+                .iter()
+                .map(|&(pair, _)| (char_of(pair >> 32), char_of(pair & 0xFFFF_FFFF)))
+                .collect(),
+            starts,
+            pages,
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = ((char, char), &[u32])> + '_ {
+        self.keys
+            .iter()
+            .enumerate()
+            .map(|(k, &key)| (key, &self.pages[self.starts[k]..self.starts[k + 1]]))
+    }
+}
+
+/// The postings written as the JSON object of [`Index::grams`], without building that map.
+impl Serialize for Postings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.keys.len()))?;
+        let mut key = [0u8; 8];
+        for ((a, b), pages) in self.iter() {
+            let first = a.encode_utf8(&mut key).len();
+            let second = b.encode_utf8(&mut key[first..]).len();
+            let gram = std::str::from_utf8(&key[..first + second]).unwrap_or_default();
+            map.serialize_entry(gram, pages)?;
+        }
+        map.end()
+    }
+}
+
+/// An [`Index`] as it is serialised, with its bigrams still in flat arrays.
+#[derive(Serialize)]
+struct IndexJson<'a> {
+    slug: &'a str,
+    docs: Vec<Doc>,
+    grams: Postings,
+}
+
+impl IndexJson<'_> {
+    /// What `Index::build(slug, docs)` holds.
+    fn new(slug: &str, mut docs: Vec<Doc>) -> IndexJson<'_> {
+        docs.sort_by(|a, b| a.url.cmp(&b.url));
+        let grams = Postings::of(&docs);
+        IndexJson { slug, docs, grams }
+    }
+
+    /// About the length of the JSON.
+    fn size_hint(&self) -> usize {
+        let docs: usize = self
+            .docs
+            .iter()
+            .map(|d| d.url.len() + d.title.len() + d.text.len() + 24)
+            .sum();
+        docs + self.grams.keys.len() * 12 + self.grams.pages.len() * 3 + self.slug.len() + 64
+    }
+
+    /// Appends the JSON of the index to `out`; as an empty string if it cannot be written.
+    fn write_to(&self, out: &mut Vec<u8>) {
+        let start = out.len();
+        if serde_json::to_writer(&mut *out, self).is_err() {
+            out.truncate(start);
+        }
+    }
+}
+
+impl Index {
+    pub fn build(slug: &str, mut docs: Vec<Doc>) -> Index {
+        docs.sort_by(|a, b| a.url.cmp(&b.url));
+        let grams = Postings::of(&docs)
+            .iter()
+            .map(|((a, b), pages)| ([a, b].iter().collect(), pages.to_vec()))
+            .collect();
         Index {
             slug: slug.to_string(),
             docs,
-            grams: sorted
-                .into_iter()
-                .map(|((a, b), posting)| ([a, b].iter().collect(), posting))
-                .collect(),
+            grams,
         }
     }
 
@@ -226,87 +427,113 @@ pub fn terms(query: &str) -> Vec<String> {
     terms
 }
 
-/// Elements whose boundaries do not separate words (`<strong>维修</strong>资金` is 维修资金).
-const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
-    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
-];
+/// Whether elements named `name` (lower case) do not separate words
+/// (`<strong>维修</strong>资金` is 维修资金).
+fn is_inline(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"a" | b"abbr"
+            | b"b"
+            | b"bdi"
+            | b"bdo"
+            | b"cite"
+            | b"code"
+            | b"data"
+            | b"del"
+            | b"dfn"
+            | b"em"
+            | b"i"
+            | b"ins"
+            | b"kbd"
+            | b"mark"
+            | b"q"
+            | b"s"
+            | b"samp"
+            | b"small"
+            | b"span"
+            | b"strong"
+            | b"sub"
+            | b"sup"
+            | b"time"
+            | b"u"
+            | b"var"
+    )
+}
 
 /// The `<h1>` and the text of the `<main>` element of a page (without its breadcrumb `<nav>`), or
 /// None for a page without one or a page marked `noindex` (unit-level data).
 pub fn page_text(html: &str) -> Option<(String, String)> {
-    if html.contains("noindex") && html.contains("name=\"robots\"") {
+    page_text_bytes(html.as_bytes())
+}
+
+/// [`page_text`] of a page's bytes. Only the `<main>` element is checked to be UTF-8 (a page
+/// whose main text is not is left out), not the head around it.
+fn page_text_bytes(html: &[u8]) -> Option<(String, String)> {
+    if memmem::find(html, b"noindex").is_some() && memmem::find(html, b"name=\"robots\"").is_some()
+    {
         return None;
     }
-    let start = html.find("<main")?;
-    let end = html[start..]
-        .find("</main>")
-        .map_or(html.len(), |e| start + e);
-    let main = &html[start..end];
-    let mut text = String::with_capacity(main.len() / 2);
-    let mut title = String::new();
+    let start = memmem::find(html, b"<main")?;
+    let end = memmem::find(&html[start..], b"</main>").map_or(html.len(), |e| start + e);
+    let main = std::str::from_utf8(&html[start..end]).ok()?;
+    let mut text = Folded::with_capacity(main.len() / 2);
+    let mut title = Folded::with_capacity(0);
     let mut in_h1 = false;
+    // Cut only at `<` and `>`, which are never inside a multi-byte character.
     let mut rest = main;
-    while let Some(lt) = rest.find('<') {
-        let before = text.len();
-        decode_entities_into(&rest[..lt], &mut text);
-        if in_h1 {
-            title.push_str(&text[before..]);
-        }
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
+        decode_entities(&rest[..lt], |piece| {
+            text.push_str(piece);
+            if in_h1 {
+                title.push_str(piece);
+            }
+        });
         let after = &rest[lt + 1..];
-        let gt = after.find('>').unwrap_or(after.len());
-        let tag = &after[..gt];
-        let closing = tag.starts_with('/');
-        let bare = tag.trim_start_matches('/');
+        let gt = memchr::memchr(b'>', after.as_bytes()).unwrap_or(after.len());
+        let tag = &after.as_bytes()[..gt];
+        let closing = tag.first() == Some(&b'/');
+        let bare = &tag[tag.iter().take_while(|&&b| b == b'/').count()..];
         let name = &bare[..bare
-            .find(|c: char| !c.is_ascii_alphanumeric())
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
             .unwrap_or(bare.len())];
         rest = after.get(gt + 1..).unwrap_or("");
         // Tag names are short: fold one into a small buffer instead of allocating.
         let mut folded = [0u8; 10];
         let lower = match folded.get_mut(..name.len()) {
             Some(buffer) => {
-                buffer.copy_from_slice(name.as_bytes());
+                buffer.copy_from_slice(name);
                 buffer.make_ascii_lowercase();
                 &*buffer
             }
             None => b"-",
         };
         if !closing && matches!(lower, b"script" | b"style" | b"template" | b"nav") {
-            let close = format!("</{}", name.to_ascii_lowercase());
-            rest = rest.find(&close).map_or("", |i| &rest[i..]);
+            let mut close = [0u8; 10];
+            close[..2].copy_from_slice(b"</");
+            close[2..2 + lower.len()].copy_from_slice(lower);
+            rest =
+                memmem::find(rest.as_bytes(), &close[..2 + lower.len()]).map_or("", |i| &rest[i..]);
             continue;
         }
         if lower == b"h1" {
             in_h1 = !closing;
         }
-        if !INLINE.iter().any(|inline| inline.as_bytes() == lower) {
-            text.push(' ');
+        if !is_inline(lower) {
+            text.push_char(' ');
         }
     }
-    decode_entities_into(rest, &mut text);
-    Some((normalize(&title), normalize(&text)))
+    decode_entities(rest, |piece| text.push_str(piece));
+    Some((title.out, text.out))
 }
 
-/// Appends `text` to `out` with its character references decoded.
-fn decode_entities_into(text: &str, out: &mut String) {
-    if !text.contains('&') {
-        out.push_str(text);
-    } else {
-        out.push_str(&decode_entities(text));
-    }
-}
-
-fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
+/// Hands `text` to `emit` piece by piece with its character references decoded.
+fn decode_entities(text: &str, mut emit: impl FnMut(&str)) {
     let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
+        emit(&rest[..amp]);
         let after = &rest[amp + 1..];
-        let semi = after.find(';').filter(|&i| i <= 10);
+        let semi = memchr::memchr(b';', after.as_bytes()).filter(|&i| i <= 10);
         let decoded = semi.and_then(|i| {
             let name = &after[..i];
             let c = match name {
@@ -329,17 +556,16 @@ fn decode_entities(text: &str) -> String {
         });
         match decoded {
             Some((c, i)) => {
-                out.push(c);
+                emit(c.encode_utf8(&mut [0u8; 4]));
                 rest = &after[i + 1..];
             }
             None => {
-                out.push('&');
+                emit("&");
                 rest = after;
             }
         }
     }
-    out.push_str(rest);
-    out
+    emit(rest);
 }
 
 /// Passes pages through to the real sink and keeps the text of each for the index.
@@ -356,16 +582,32 @@ impl<'a> Indexer<'a> {
         }
     }
 
-    /// Writes `<slug>/search-index.js`.
+    /// Writes `<slug>/search-index.js`. The template is rendered with a marker in place of the
+    /// index, and the index's JSON is written between the parts around it, so that the template
+    /// engine does not copy and check the whole index; a template that escapes or filters the
+    /// index (the marker is then not found as it is) gets it the ordinary way.
     pub fn finish(self, slug: &str, renderer: &super::SiteRenderer) -> Result<(), Fatal> {
+        const MARKER: &str = "\"sanwu-search-index&\"";
         let docs = self.docs.into_inner().unwrap_or_else(|e| e.into_inner());
-        let index = Index::build(slug, docs);
-        let json = serde_json::to_string(&index).unwrap_or_default();
+        let index = IndexJson::new(slug, docs);
+        let path = format!("{slug}/search-index.js");
         let mut ctx = tera::Context::new();
-        ctx.insert("index_json", &json);
+        ctx.insert("index_json", MARKER);
+        let frame = renderer.render("search-index.js.html", &ctx)?;
+        if let Some((before, after)) = frame.split_once(MARKER)
+            && !after.contains(MARKER)
+        {
+            let mut script = Vec::with_capacity(before.len() + index.size_hint() + after.len());
+            script.extend_from_slice(before.as_bytes());
+            index.write_to(&mut script);
+            script.extend_from_slice(after.as_bytes());
+            return self.inner.write(&path, &script);
+        }
+        let mut json = Vec::with_capacity(index.size_hint());
+        index.write_to(&mut json);
+        ctx.insert("index_json", &String::from_utf8(json).unwrap_or_default());
         let script = renderer.render("search-index.js.html", &ctx)?;
-        self.inner
-            .write(&format!("{slug}/search-index.js"), script.as_bytes())
+        self.inner.write(&path, script.as_bytes())
     }
 }
 
@@ -373,7 +615,7 @@ impl Sink for Indexer<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Fatal> {
         if path.ends_with(".html")
             && !super::print::is_print_page(path)
-            && let Some((title, text)) = std::str::from_utf8(bytes).ok().and_then(page_text)
+            && let Some((title, text)) = page_text_bytes(bytes)
         {
             let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
             docs.push(Doc {
@@ -440,5 +682,72 @@ mod tests {
         assert_eq!(urls("维修 资金"), ["x/a.html", "x/b.html"]);
         assert!(urls("电梯").is_empty());
         assert_eq!(urls("停").len(), 2);
+    }
+
+    #[test]
+    fn the_fast_paths_fold_as_unicode_does() {
+        // The ranges `Folded` copies without looking fold to themselves.
+        let ranges = FOLDS_TO_ITSELF
+            .iter()
+            .map(|&(first, last)| first..=last)
+            .chain(['\u{4000}'..='\u{9FFF}']);
+        for c in ranges.flatten() {
+            let mut folded = Folded::with_capacity(4);
+            folded.push_str("x");
+            folded.push_char(c);
+            assert_eq!(folded.out, format!("x{c}"), "{c:?}");
+        }
+        // Folding piece by piece is folding the whole.
+        let text = " \u{3000}Ａｂ１ ΣΑΣ　İx\u{A0}维修\t资金 ÉTÉ ＡＢ\n ";
+        let whole = {
+            let mut reference = String::new();
+            let mut space = false;
+            for c in text.chars() {
+                let c = match c {
+                    '\u{3000}' => ' ',
+                    '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                        char::from_u32(c as u32 - 0xFEE0).unwrap()
+                    }
+                    _ => c,
+                };
+                if c.is_whitespace() {
+                    space = !reference.is_empty();
+                    continue;
+                }
+                if space {
+                    reference.push(' ');
+                    space = false;
+                }
+                reference.extend(c.to_lowercase());
+            }
+            reference
+        };
+        assert_eq!(normalize(text), whole);
+        for split in text.char_indices().map(|(i, _)| i) {
+            let mut folded = Folded::with_capacity(0);
+            folded.push_str(&text[..split]);
+            folded.push_str(&text[split..]);
+            assert_eq!(folded.out, whole, "split at {split}");
+        }
+    }
+
+    #[test]
+    fn the_index_is_written_as_serde_writes_the_built_index() {
+        let docs = vec![
+            Doc {
+                url: "x/b.html".into(),
+                title: "公告 \"引号\"".into(),
+                text: "维修资金 停车 停车 ab\\c 𠀀𠀁".into(),
+            },
+            Doc {
+                url: "x/a.html".into(),
+                title: "停车".into(),
+                text: "地面停车位 维修 资金".into(),
+            },
+        ];
+        let mut written = Vec::new();
+        IndexJson::new("x", docs.clone()).write_to(&mut written);
+        let expected = serde_json::to_string(&Index::build("x", docs)).unwrap();
+        assert_eq!(String::from_utf8(written).unwrap(), expected);
     }
 }

@@ -3,6 +3,8 @@
 //! JSON numbers, never through a float), and as a Frictionless Table Schema. Describing the columns
 //! once keeps the three in step.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde_json::value::RawValue;
@@ -110,26 +112,27 @@ impl Cell {
         n.map_or(Cell::Empty, Cell::Int)
     }
 
-    fn csv_text(&self) -> String {
+    fn csv_text(&self) -> Cow<'_, str> {
         match self {
             // A spreadsheet would run a text starting with = + - @ as a formula (CSV injection):
             // such texts get a leading apostrophe, which Excel and WPS show as a text marker.
-            Cell::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{t}"),
-            Cell::Text(t) | Cell::Date(t) => t.clone(),
-            Cell::Int(n) => n.to_string(),
-            Cell::Yuan(m) => m.to_plain_string(),
-            Cell::Area(a) => area_plain(*a),
-            Cell::Bool(b) => b.to_string(),
-            Cell::Empty => String::new(),
+            Cell::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
+                Cow::Owned(format!("'{t}"))
+            }
+            Cell::Text(t) | Cell::Date(t) => Cow::Borrowed(t),
+            Cell::Int(n) => Cow::Owned(n.to_string()),
+            Cell::Yuan(m) => Cow::Owned(m.to_plain_string()),
+            Cell::Area(a) => Cow::Owned(area_plain(*a)),
+            Cell::Bool(true) => Cow::Borrowed("true"),
+            Cell::Bool(false) => Cow::Borrowed("false"),
+            Cell::Empty => Cow::Borrowed(""),
         }
     }
 }
 
-/// 58230.45 from 0.01 ㎡.
+/// 58230.45 from 0.01 ㎡ (written as money without its sign is: two decimals, no grouping).
 fn area_plain(a: Area) -> String {
-    let sign = if a.0 < 0 { "-" } else { "" };
-    let abs = a.0.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    Money(a.0).to_plain_string()
 }
 
 /// A JSON number written exactly as given (a decimal with two places).
@@ -190,7 +193,8 @@ pub struct Table {
 impl Table {
     /// The CSV file: BOM, a header of machine names, CRLF line ends.
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut out = BOM.to_vec();
+        let mut out = Vec::with_capacity(BOM.len() + 64 * (self.rows.len() + 1));
+        out.extend_from_slice(BOM);
         {
             let mut writer = csv::WriterBuilder::new()
                 .terminator(csv::Terminator::CRLF)
@@ -198,7 +202,10 @@ impl Table {
             // Writing to a Vec cannot fail.
             let _ = writer.write_record(self.fields.iter().map(|f| f.name));
             for row in &self.rows {
-                let _ = writer.write_record(row.iter().map(Cell::csv_text));
+                for cell in row {
+                    let _ = writer.write_field(cell.csv_text().as_bytes());
+                }
+                let _ = writer.write_record(None::<&[u8]>);
             }
             let _ = writer.flush();
         }
