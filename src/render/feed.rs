@@ -239,18 +239,54 @@ impl SiteRenderer {
             maps.extend(summaries.iter().map(|s| SitemapUrl {
                 loc: format!("{base}{}/sitemap.xml", s.slug),
             }));
-            let mut ctx = Context::new();
-            ctx.insert("sitemaps", &maps);
-            let xml = self.render_xml("sitemap-index.xml", &ctx)?;
-            sink.write("sitemap.xml", xml.as_bytes())?;
+            // The protocol allows 50,000 sitemaps an index: a larger portal gets `sitemap.xml`,
+            // `sitemap-2.xml`, …, each to be submitted (or listed in the host's robots.txt).
+            for (name, chunk) in sitemap_indexes(&maps) {
+                let mut ctx = Context::new();
+                ctx.insert("sitemaps", chunk);
+                let xml = self.render_xml("sitemap-index.xml", &ctx)?;
+                sink.write(&name, xml.as_bytes())?;
+            }
         }
         Ok(())
     }
 }
 
+/// The most sitemaps one sitemap index may list (sitemaps.org).
+const SITEMAPS_PER_INDEX: usize = 50_000;
+
+/// The sitemap index files for `maps`: `sitemap.xml` with the first 50,000, then `sitemap-2.xml`…
+fn sitemap_indexes<T>(maps: &[T]) -> impl Iterator<Item = (String, &[T])> {
+    maps.chunks(SITEMAPS_PER_INDEX)
+        .enumerate()
+        .map(|(i, chunk)| match i {
+            0 => ("sitemap.xml".to_string(), chunk),
+            _ => (format!("sitemap-{}.xml", i + 1), chunk),
+        })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_noindex;
+    use super::{is_noindex, sitemap_indexes};
+
+    #[test]
+    fn a_city_of_sitemaps_is_split_into_indexes_of_at_most_fifty_thousand() {
+        // The portal's own sitemap and one a compound: 120,000 compounds need three indexes.
+        let maps = vec![0u8; 1 + 120_000];
+        let split: Vec<(String, usize)> = sitemap_indexes(&maps)
+            .map(|(name, chunk)| (name, chunk.len()))
+            .collect();
+        assert_eq!(
+            split,
+            [
+                ("sitemap.xml".to_string(), 50_000),
+                ("sitemap-2.xml".to_string(), 50_000),
+                ("sitemap-3.xml".to_string(), 20_001)
+            ]
+        );
+        let small: Vec<String> = sitemap_indexes(&[1, 2]).map(|(n, _)| n).collect();
+        assert_eq!(small, ["sitemap.xml"]);
+    }
 
     #[test]
     fn noindex_pages_are_recognised() {
