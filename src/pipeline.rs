@@ -123,10 +123,9 @@ fn process_compound(
     drop(books);
     if let Some(out) = output {
         // A compound whose inputs did not change since the previous build keeps its pages.
-        let prepared = out.renderer.prepare(&report)?;
-        let key = prepared.key.clone();
+        let key = out.renderer.compound_key(&report)?;
         if !out.sink.reuse(slug, &key) {
-            out.renderer.render_prepared(&report, prepared, out.sink)?;
+            out.renderer.render_compound(&report, out.sink)?;
             out.sink.record_key(slug, &key);
         }
     }

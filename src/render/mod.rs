@@ -76,13 +76,6 @@ pub struct SiteRenderer {
     fingerprint: ring::digest::Context,
 }
 
-/// A compound's report as the template context value, and its fingerprint.
-pub struct PreparedCompound {
-    value: Value,
-    /// SHA-256 (hex) of the code, theme, settings and report: see [`SiteRenderer::prepare`].
-    pub key: String,
-}
-
 /// Feeds what is written to it into a SHA-256 state.
 struct DigestWriter<'a>(&'a mut ring::digest::Context);
 
@@ -184,6 +177,13 @@ fn undefined_string(detail: &str) -> Option<String> {
 }
 
 /// `../` repeated `depth` times (empty at the root).
+fn serialising_failed(detail: String) -> Fatal {
+    Fatal::Template {
+        name: "compound".to_string(),
+        detail,
+    }
+}
+
 fn root_prefix(depth: usize) -> String {
     "../".repeat(depth)
 }
@@ -260,24 +260,21 @@ impl SiteRenderer {
         })
     }
 
-    /// Serialises a compound's report for its pages' context, and streams it as JSON into its
-    /// fingerprint (the report holds no hash maps, so the bytes follow the fields' order).
-    pub fn prepare(&self, report: &CompoundReport) -> Result<PreparedCompound, Fatal> {
-        let failed = |detail: String| Fatal::Template {
-            name: "compound".to_string(),
-            detail,
-        };
-        let value = Value::try_from_serializable(report).map_err(|e| failed(e.to_string()))?;
+    /// The fingerprint of a compound's pages: SHA-256 (hex) of the code, theme and settings and of
+    /// its report, streamed as JSON (the report holds no hash maps, so the bytes follow the fields'
+    /// order). It is taken before the pages' context is built, which an unchanged compound of a
+    /// rebuild never needs.
+    pub fn compound_key(&self, report: &CompoundReport) -> Result<String, Fatal> {
         let mut digest = self.fingerprint.clone();
         digest.update(report.ledger_commit.as_deref().unwrap_or("").as_bytes());
         digest.update(&[u8::from(report.ledger_dirty)]);
         serde_json::to_writer(DigestWriter(&mut digest), report)
-            .map_err(|e| failed(e.to_string()))?;
+            .map_err(|e| serialising_failed(e.to_string()))?;
         let mut key = String::with_capacity(64);
         for byte in digest.finish().as_ref() {
             key.push_str(&format!("{byte:02x}"));
         }
-        Ok(PreparedCompound { value, key })
+        Ok(key)
     }
 
     /// Renders one template to a string (for files assembled from several parts).
@@ -310,31 +307,15 @@ impl SiteRenderer {
 
     /// Every page of one compound, under `<slug>/`. The compound is serialised into the template
     /// context once; each page only adds (and afterwards removes) its own record, so no page pays
-    /// for a copy of the whole compound.
+    /// for a copy of the whole compound. The compound's search index is collected from its pages
+    /// as they are written.
     pub fn render_compound(&self, report: &CompoundReport, sink: &dyn Sink) -> Result<(), Fatal> {
-        let prepared = self.prepare(report)?;
-        self.render_prepared(report, prepared, sink)
-    }
-
-    /// [`render_compound`](Self::render_compound) with the report already serialised; the
-    /// compound's search index is collected from its pages as they are written.
-    pub fn render_prepared(
-        &self,
-        report: &CompoundReport,
-        prepared: PreparedCompound,
-        sink: &dyn Sink,
-    ) -> Result<(), Fatal> {
         let indexer = search::Indexer::new(sink);
-        self.render_compound_pages(report, prepared, &indexer)?;
+        self.render_compound_pages(report, &indexer)?;
         indexer.finish(&report.slug, self)
     }
 
-    fn render_compound_pages(
-        &self,
-        report: &CompoundReport,
-        prepared: PreparedCompound,
-        sink: &dyn Sink,
-    ) -> Result<(), Fatal> {
+    fn render_compound_pages(&self, report: &CompoundReport, sink: &dyn Sink) -> Result<(), Fatal> {
         // Notes the pages written, for the compound's sitemap.
         let recorder = feed::Recorder::new(sink);
         let sink: &dyn Sink = &recorder;
@@ -352,7 +333,9 @@ impl SiteRenderer {
             "charts",
             &charts::compound_charts(report, &self.chart_words),
         );
-        ctx.insert_value("compound", prepared.value);
+        let compound =
+            Value::try_from_serializable(report).map_err(|e| serialising_failed(e.to_string()))?;
+        ctx.insert_value("compound", compound);
         let page =
             |ctx: &mut Context, path: String, template: &str, section: &str, own: &[&str]| {
                 let result = self.page(sink, &path, template, ctx, section);
