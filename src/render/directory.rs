@@ -56,6 +56,8 @@ pub struct Area<'a> {
     pub district: &'a str,
     pub key: String,
     pub compounds: Vec<&'a CompoundSummary>,
+    /// Summed over `compounds`, for the front page's list and the area's own pages.
+    pub totals: Totals,
 }
 
 impl Area<'_> {
@@ -105,6 +107,7 @@ pub fn areas(summaries: &[CompoundSummary]) -> Vec<Area<'_>> {
             city,
             district,
             key: digest[..length].to_string(),
+            totals: Totals::of(compounds.iter().copied()),
             compounds,
         })
         .collect()
@@ -131,17 +134,17 @@ pub struct AreaLink<'a> {
     /// From the site root.
     pub href: String,
     #[serde(flatten)]
-    pub totals: Totals,
+    pub totals: &'a Totals,
 }
 
-pub fn links<'a>(areas: &[Area<'a>]) -> Vec<AreaLink<'a>> {
+pub fn links<'a>(areas: &'a [Area<'a>]) -> Vec<AreaLink<'a>> {
     areas
         .iter()
         .map(|area| AreaLink {
             city: area.city,
             district: area.district,
             href: area.page_path(1),
-            totals: Totals::of(area.compounds.iter().copied()),
+            totals: &area.totals,
         })
         .collect()
 }

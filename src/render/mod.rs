@@ -176,7 +176,7 @@ fn undefined_string(detail: &str) -> Option<String> {
     (key.matches('.').count() == 2).then_some(key)
 }
 
-/// `../` repeated `depth` times (empty at the root).
+/// The error of a report that could not be serialised (for its key or its pages' context).
 fn serialising_failed(detail: String) -> Fatal {
     Fatal::Template {
         name: "compound".to_string(),
@@ -184,6 +184,7 @@ fn serialising_failed(detail: String) -> Fatal {
     }
 }
 
+/// `../` repeated `depth` times (empty at the root).
 fn root_prefix(depth: usize) -> String {
     "../".repeat(depth)
 }
@@ -270,11 +271,10 @@ impl SiteRenderer {
         digest.update(&[u8::from(report.ledger_dirty)]);
         serde_json::to_writer(DigestWriter(&mut digest), report)
             .map_err(|e| serialising_failed(e.to_string()))?;
-        let mut key = String::with_capacity(64);
-        for byte in digest.finish().as_ref() {
-            key.push_str(&format!("{byte:02x}"));
-        }
-        Ok(key)
+        let mut finished = [0u8; 32];
+        finished.copy_from_slice(digest.finish().as_ref());
+        let mut hex = [0u8; 64];
+        Ok(crate::write::files::hex(&finished, &mut hex).to_string())
     }
 
     /// Renders one template to a string (for files assembled from several parts).
@@ -495,10 +495,7 @@ impl SiteRenderer {
         ctx.insert("areas", &[] as &[directory::AreaLink]);
         for area in &areas {
             let pages = area.pages(page_size);
-            ctx.insert(
-                "totals",
-                &directory::Totals::of(area.compounds.iter().copied()),
-            );
+            ctx.insert("totals", &area.totals);
             ctx.insert(
                 "area",
                 &directory::AreaHead {

@@ -25,12 +25,6 @@ pub struct SiteDir {
     unannounced: Mutex<Vec<String>>,
 }
 
-fn digest(bytes: &[u8]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    out.copy_from_slice(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref());
-    out
-}
-
 impl SiteDir {
     /// A fresh, empty folder at `dir` (whatever was there is removed: it is the preview's own).
     pub fn create(dir: &Path) -> Result<SiteDir, Fatal> {
@@ -154,7 +148,7 @@ impl Sink for SiteDir {
                 std::io::Error::from(std::io::ErrorKind::InvalidInput),
             ));
         }
-        let hash = digest(bytes);
+        let hash = crate::write::files::sha256(bytes);
         if let Ok(mut produced) = self.produced.lock() {
             produced.insert(path.to_string());
         }
