@@ -1,16 +1,17 @@
-//! The offline search index: while a compound's pages are rendered, the text of each page's
-//! `<main>` is collected, and a character-bigram index of it is written as
-//! `<slug>/search-index.js` (a script that hands the index to `static/search.js`, so it loads
-//! from `file://` too, where browsers refuse `fetch`). Chinese has no spaces between words, so
-//! every pair of adjacent characters is a key; a query term is looked up by its bigrams and each
-//! candidate page is then checked for the whole term, so every page containing it is found.
+//! The offline search index: while a compound's pages are rendered, the folded text of each
+//! page's `<main>` is collected and written as `<slug>/search-index.js` (a script that hands the
+//! index to `static/search.js`, so it loads from `file://` too, where browsers refuse `fetch`).
+//! Chinese has no spaces between words, so any run of characters may be the word a resident
+//! types; a query is answered by scanning each page's text for every term. One compound's text
+//! is small (about 80 KB for three years of weekly ledgers), so the scan is instant; the
+//! character-pair lists this index used to carry only narrowed down the pages to scan, doubled
+//! the file and were a seventh of a city build's CPU (see docs/search.md).
 //!
 //! The index is per compound: it is a function of the compound's pages only, so incremental
 //! rebuilds that reuse a compound's pages, and sharded builds, keep it consistent, and a city
 //! portal never has one giant file. Unit-level (`noindex`) pages are never indexed, nor is the
 //! print edition (`<slug>/print/`), which repeats the online pages for the notice board.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 
 use memchr::memmem;
@@ -34,12 +35,11 @@ pub struct Doc {
     pub text: String,
 }
 
-/// A compound's index: its pages and, for every bigram, the pages (by position) containing it.
+/// A compound's index: its pages, ordered by path.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Index {
     pub slug: String,
     pub docs: Vec<Doc>,
-    pub grams: BTreeMap<String, Vec<u32>>,
 }
 
 /// Folds what a resident may type differently from what the page says: full-width letters and
@@ -159,164 +159,13 @@ fn folds_to_itself(c: char) -> bool {
     lower.len() == 1 && lower.next() == Some(c)
 }
 
-/// Hashes a pair of characters by one multiplication: the keys are short, fixed-size and come
-/// from the site's own text, so SipHash's protection against chosen keys buys nothing here.
-#[derive(Clone, Copy, Default)]
-struct BuildPairHasher;
-
-#[derive(Default)]
-struct PairHasher(u64);
-
-impl std::hash::BuildHasher for BuildPairHasher {
-    type Hasher = PairHasher;
-    fn build_hasher(&self) -> PairHasher {
-        PairHasher(0)
-    }
-}
-
-impl std::hash::Hasher for PairHasher {
-    fn finish(&self) -> u64 {
-        // The well-mixed bits of a product are its high ones; the table indexes by the low ones.
-        self.0.rotate_left(26)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(21) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-/// The adjacent character pairs of `text` that contain no space.
-fn bigrams(text: &str) -> impl Iterator<Item = String> + '_ {
-    let chars: Vec<char> = text.chars().collect();
-    (1..chars.len()).filter_map(move |i| {
-        let (a, b) = (chars[i - 1], chars[i]);
-        (a != ' ' && b != ' ').then(|| [a, b].iter().collect())
-    })
-}
-
-/// The postings of every bigram of a set of pages, ordered by bigram, in flat arrays (no list
-/// per bigram): the pages containing `keys[k]` are `pages[starts[k]..starts[k + 1]]`, ascending.
-struct Postings {
-    keys: Vec<(char, char)>,
-    starts: Vec<usize>,
-    pages: Vec<u32>,
-}
-
-impl Postings {
-    /// The postings of `docs`, indexed by their position.
-    fn of(docs: &[Doc]) -> Postings {
-        let bytes: usize = docs.iter().map(|d| d.title.len() + d.text.len()).sum();
-        // Each bigram (two characters in one u64) gets a number in order of appearance and
-        // remembers the last page (plus one) that contributed it, so each (bigram, page) pair is
-        // noted once; pages are visited in order, so the pairs of a bigram come in page order.
-        let mut numbers: HashMap<u64, (u32, u32), BuildPairHasher> =
-            HashMap::with_capacity_and_hasher(4096, BuildPairHasher);
-        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(bytes / 12);
-        for (i, doc) in docs.iter().enumerate() {
-            let seen = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            let page = seen - 1;
-            for text in [&doc.title, &doc.text] {
-                // Starting from a space: the title's last character and the text's first are
-                // not adjacent.
-                let mut previous = ' ';
-                for c in text.chars() {
-                    if previous != ' ' && c != ' ' {
-                        let pair = (u64::from(previous) << 32) | u64::from(c);
-                        let next = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
-                        let (number, last) = numbers.entry(pair).or_insert((next, 0));
-                        if *last != seen {
-                            *last = seen;
-                            pairs.push((*number, page));
-                        }
-                    }
-                    previous = c;
-                }
-            }
-        }
-        // Ordered by the pair of characters, which is the order of the two-character strings.
-        let mut order: Vec<(u64, u32)> = numbers
-            .into_iter()
-            .map(|(pair, (number, _))| (pair, number))
-            .collect();
-        order.sort_unstable();
-        let mut rank = vec![0u32; order.len()];
-        for (r, &(_, number)) in order.iter().enumerate() {
-            rank[number as usize] = r as u32;
-        }
-        let mut starts = vec![0usize; order.len() + 1];
-        for &(number, _) in &pairs {
-            starts[rank[number as usize] as usize + 1] += 1;
-        }
-        for r in 0..order.len() {
-            starts[r + 1] += starts[r];
-        }
-        // Placed in the order they came, so each list stays ascending.
-        let mut cursor = starts.clone();
-        let mut pages = vec![0u32; pairs.len()];
-        for &(number, page) in &pairs {
-            let slot = &mut cursor[rank[number as usize] as usize];
-            pages[*slot] = page;
-            *slot += 1;
-        }
-        let char_of = |code: u64| char::from_u32(code as u32).unwrap_or(' ');
-        Postings {
-            keys: order
-                .iter()
-                .map(|&(pair, _)| (char_of(pair >> 32), char_of(pair & 0xFFFF_FFFF)))
-                .collect(),
-            starts,
-            pages,
-        }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = ((char, char), &[u32])> + '_ {
-        self.keys
-            .iter()
-            .enumerate()
-            .map(|(k, &key)| (key, &self.pages[self.starts[k]..self.starts[k + 1]]))
-    }
-}
-
-/// The postings written as the JSON object of [`Index::grams`], without building that map.
-impl Serialize for Postings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.keys.len()))?;
-        let mut key = [0u8; 8];
-        for ((a, b), pages) in self.iter() {
-            let first = a.encode_utf8(&mut key).len();
-            let second = b.encode_utf8(&mut key[first..]).len();
-            let gram = std::str::from_utf8(&key[..first + second]).unwrap_or_default();
-            map.serialize_entry(gram, pages)?;
-        }
-        map.end()
-    }
-}
-
-/// An [`Index`] as it is serialised, with its bigrams still in flat arrays.
-#[derive(Serialize)]
-struct IndexJson<'a> {
-    slug: &'a str,
-    docs: Vec<Doc>,
-    grams: Postings,
-}
-
-impl IndexJson<'_> {
-    /// What `Index::build(slug, docs)` holds.
-    fn new(slug: &str, mut docs: Vec<Doc>) -> IndexJson<'_> {
+impl Index {
+    pub fn build(slug: &str, mut docs: Vec<Doc>) -> Index {
         docs.sort_by(|a, b| a.url.cmp(&b.url));
-        let grams = Postings::of(&docs);
-        IndexJson { slug, docs, grams }
+        Index {
+            slug: slug.to_string(),
+            docs,
+        }
     }
 
     /// About the length of the JSON.
@@ -326,7 +175,7 @@ impl IndexJson<'_> {
             .iter()
             .map(|d| d.url.len() + d.title.len() + d.text.len() + 24)
             .sum();
-        docs + self.grams.keys.len() * 12 + self.grams.pages.len() * 3 + self.slug.len() + 64
+        docs + self.slug.len() + 32
     }
 
     /// Appends the JSON of the index to `out`; as an empty string if it cannot be written.
@@ -334,21 +183,6 @@ impl IndexJson<'_> {
         let start = out.len();
         if serde_json::to_writer(&mut *out, self).is_err() {
             out.truncate(start);
-        }
-    }
-}
-
-impl Index {
-    pub fn build(slug: &str, mut docs: Vec<Doc>) -> Index {
-        docs.sort_by(|a, b| a.url.cmp(&b.url));
-        let grams = Postings::of(&docs)
-            .iter()
-            .map(|((a, b), pages)| ([a, b].iter().collect(), pages.to_vec()))
-            .collect();
-        Index {
-            slug: slug.to_string(),
-            docs,
-            grams,
         }
     }
 
@@ -361,27 +195,9 @@ impl Index {
         if terms.is_empty() {
             return Vec::new();
         }
-        let mut candidates: Option<BTreeSet<u32>> = None;
-        for term in &terms {
-            for gram in bigrams(term) {
-                let posting: BTreeSet<u32> = self
-                    .grams
-                    .get(&gram)
-                    .map(|p| p.iter().copied().collect())
-                    .unwrap_or_default();
-                candidates = Some(match candidates {
-                    None => posting,
-                    Some(c) => c.intersection(&posting).copied().collect(),
-                });
-            }
-        }
-        let candidates: Vec<u32> = match candidates {
-            Some(c) => c.into_iter().collect(),
-            None => (0..self.docs.len() as u32).collect(),
-        };
-        let mut hits: Vec<(bool, usize, &Doc)> = candidates
-            .into_iter()
-            .filter_map(|i| self.docs.get(i as usize))
+        let mut hits: Vec<(bool, usize, &Doc)> = self
+            .docs
+            .iter()
             .filter_map(|doc| {
                 let mut in_title = false;
                 let mut count = 0;
@@ -589,7 +405,7 @@ impl<'a> Indexer<'a> {
     pub fn finish(self, slug: &str, renderer: &super::SiteRenderer) -> Result<(), Fatal> {
         const MARKER: &str = "\"sanwu-search-index&\"";
         let docs = self.docs.into_inner().unwrap_or_else(|e| e.into_inner());
-        let index = IndexJson::new(slug, docs);
+        let index = Index::build(slug, docs);
         let path = format!("{slug}/search-index.js");
         let mut ctx = tera::Context::new();
         ctx.insert("index_json", MARKER);
@@ -732,7 +548,7 @@ mod tests {
     }
 
     #[test]
-    fn the_index_is_written_as_serde_writes_the_built_index() {
+    fn the_written_index_reads_back_sorted_by_page() {
         let docs = vec![
             Doc {
                 url: "x/b.html".into(),
@@ -746,8 +562,11 @@ mod tests {
             },
         ];
         let mut written = Vec::new();
-        IndexJson::new("x", docs.clone()).write_to(&mut written);
-        let expected = serde_json::to_string(&Index::build("x", docs)).unwrap();
-        assert_eq!(String::from_utf8(written).unwrap(), expected);
+        Index::build("x", docs).write_to(&mut written);
+        let index: Index = serde_json::from_slice(&written).unwrap();
+        let urls: Vec<&str> = index.docs.iter().map(|d| d.url.as_str()).collect();
+        assert_eq!(urls, ["x/a.html", "x/b.html"]);
+        assert_eq!(index.docs[1].title, "公告 \"引号\"");
+        assert_eq!(index.docs[1].text, "维修资金 停车 停车 ab\\c 𠀀𠀁");
     }
 }

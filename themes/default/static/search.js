@@ -2,7 +2,7 @@
 // (src/render/search.rs). Each index is loaded through a <script> element, which works from
 // file:// too, where browsers refuse fetch(). The matching rules are those of Index::search in
 // Rust: terms are split at spaces, a "quoted phrase" is one term, a page matches when its title or
-// text contains every term; the bigram lists only narrow down the pages to check.
+// text contains every term. Every page of the compound is scanned: one compound's text is small.
 (function () {
   'use strict';
 
@@ -63,17 +63,6 @@
     return result;
   }
 
-  function bigrams(text) {
-    var chars = Array.from(text);
-    var grams = [];
-    for (var i = 1; i < chars.length; i++) {
-      if (chars[i - 1] !== ' ' && chars[i] !== ' ') {
-        grams.push(chars[i - 1] + chars[i]);
-      }
-    }
-    return grams;
-  }
-
   function occurrences(text, term) {
     var n = 0;
     var at = text.indexOf(term);
@@ -89,24 +78,8 @@
     if (ts.length === 0) {
       return [];
     }
-    var candidates = null;
-    ts.forEach(function (term) {
-      bigrams(term).forEach(function (gram) {
-        var posting = Object.prototype.hasOwnProperty.call(index.grams, gram) ? index.grams[gram] : [];
-        if (candidates === null) {
-          candidates = posting.slice();
-        } else {
-          var keep = new Set(posting);
-          candidates = candidates.filter(function (i) { return keep.has(i); });
-        }
-      });
-    });
-    if (candidates === null) {
-      candidates = index.docs.map(function (_, i) { return i; });
-    }
     var hits = [];
-    candidates.forEach(function (i) {
-      var doc = index.docs[i];
+    index.docs.forEach(function (doc) {
       var inTitle = false;
       var count = 0;
       for (var term of ts) {
