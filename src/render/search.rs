@@ -5,7 +5,7 @@
 //! types; a query is answered by scanning each page's text for every term. One compound's text
 //! is small (about 80 KB for three years of weekly ledgers), so the scan is instant; the
 //! character-pair lists this index used to carry only narrowed down the pages to scan, doubled
-//! the file and were a seventh of a city build's CPU (see docs/search.md).
+//! the file and cost a city build about 6% of its CPU (see docs/search.md).
 //!
 //! The index is per compound: it is a function of the compound's pages only, so incremental
 //! rebuilds that reuse a compound's pages, and sharded builds, keep it consistent, and a city
