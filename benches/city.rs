@@ -3,6 +3,7 @@
 //! ```text
 //! cargo bench --bench city                         # N = 100 and 1,000 compounds
 //! cargo bench --bench city -- 100 1000 10000 --years 3 --runs 3
+//! cargo bench --bench city -- 1000 --output-dir /dev/shm/sanwu-bench   # builds into tmpfs
 //! ```
 //!
 //! For each N, a portal of N compounds and `--years` years of ledgers is generated into
@@ -11,6 +12,13 @@
 //! folder, and once more after one row is appended to one compound's fees.csv (the row is removed
 //! again afterwards). Wall time comes from `Instant`; CPU time (user + sys) and peak RSS of the
 //! child from `wait4`. The Markdown table is printed and written to `target/bench-results.md`.
+//!
+//! The builds go to `--output-dir` (default `target/bench-data/`), and the report names its file
+//! system. Where that is ext4 without a journal, creating files soon after deleting many is slow
+//! in the kernel (each new inode skips over recently deleted ones, `recently_deleted()` in
+//! ext4's `find_inode_bit`), so a run right after the previous run's output was removed measures
+//! the allocator as much as sanwu: the system time column shows it. A tmpfs folder measures
+//! sanwu alone.
 
 #[path = "../examples/synth/mod.rs"]
 mod synth;
@@ -25,18 +33,22 @@ use std::time::Instant;
 const SANWU: &str = env!("CARGO_BIN_EXE_sanwu");
 const SEED: u64 = 1;
 const FIRST_YEAR: i32 = 2023;
-const USAGE: &str = "usage: cargo bench --bench city -- [N ...] [--years Y] [--runs R]";
+const USAGE: &str =
+    "usage: cargo bench --bench city -- [N ...] [--years Y] [--runs R] [--output-dir DIR]";
 
 struct Options {
     sizes: Vec<usize>,
     years: u32,
     runs: usize,
+    /// Where the builds are written (the portals themselves stay in `target/bench-data/`).
+    output_dir: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Options, String> {
     let mut sizes = Vec::new();
     let mut years = 3;
     let mut runs = 3;
+    let mut output_dir = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -44,6 +56,11 @@ fn parse_args() -> Result<Options, String> {
             "--bench" => {}
             "--years" => years = number(args.next(), "--years")?,
             "--runs" => runs = number(args.next(), "--runs")?,
+            "--output-dir" => {
+                output_dir = Some(PathBuf::from(
+                    args.next().ok_or("--output-dir needs a value")?,
+                ))
+            }
             "-h" | "--help" => return Err(String::new()),
             s => sizes.push(number(Some(s.to_string()), "N")?),
         }
@@ -54,7 +71,12 @@ fn parse_args() -> Result<Options, String> {
     if sizes.contains(&0) || years == 0 || runs == 0 {
         return Err("N, --years and --runs must be positive".into());
     }
-    Ok(Options { sizes, years, runs })
+    Ok(Options {
+        sizes,
+        years,
+        runs,
+        output_dir,
+    })
 }
 
 fn number<T: std::str::FromStr>(value: Option<String>, name: &str) -> Result<T, String> {
@@ -68,6 +90,8 @@ fn number<T: std::str::FromStr>(value: Option<String>, name: &str) -> Result<T, 
 struct Run {
     wall: f64,
     cpu: f64,
+    /// The part of `cpu` spent in the kernel.
+    sys: f64,
     rss_bytes: u64,
 }
 
@@ -78,6 +102,7 @@ struct Row {
     input_bytes: u64,
     wall: f64,
     cpu: f64,
+    sys: f64,
     rss_bytes: u64,
     rebuild: f64,
 }
@@ -104,23 +129,28 @@ fn run(opts: &Options) -> Result<(), String> {
     let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
     let data = target.join("bench-data");
     fs::create_dir_all(&data).map_err(|e| format!("creating {}: {e}", data.display()))?;
+    let outputs = opts.output_dir.clone().unwrap_or_else(|| data.clone());
+    fs::create_dir_all(&outputs).map_err(|e| format!("creating {}: {e}", outputs.display()))?;
+    let file_system = file_system(&outputs);
     eprintln!("sanwu: {SANWU}");
     eprintln!("cores: {cores}");
+    eprintln!("output: {} ({file_system})", outputs.display());
 
     let mut rows = Vec::new();
     for &n in &opts.sizes {
         let (root, input_bytes) = prepare(&data, n, opts.years)?;
-        let out = data.join(format!("n{n}-y{}.out", opts.years));
+        let out = outputs.join(format!("n{n}-y{}.out", opts.years));
         let stderr_log = data.join(format!("n{n}-y{}.stderr", opts.years));
         let mut runs = Vec::new();
         for r in 1..=opts.runs {
             remove_dir(&out)?;
             let run = build(&root, &out, &stderr_log)?;
             eprintln!(
-                "n={n}: full build {r}/{}: {:.2} s wall, {:.2} s CPU, {:.0} MB peak RSS",
+                "n={n}: full build {r}/{}: {:.2} s wall, {:.2} s CPU ({:.2} s sys), {:.0} MB peak RSS",
                 opts.runs,
                 run.wall,
                 run.cpu,
+                run.sys,
                 run.rss_bytes as f64 / 1e6
             );
             runs.push(run);
@@ -141,12 +171,13 @@ fn run(opts: &Options) -> Result<(), String> {
             input_bytes,
             wall: median(runs.iter().map(|r| r.wall).collect()),
             cpu: median(runs.iter().map(|r| r.cpu).collect()),
+            sys: median(runs.iter().map(|r| r.sys).collect()),
             rss_bytes: runs.iter().map(|r| r.rss_bytes).max().unwrap_or(0),
             rebuild: rebuild.wall,
         });
     }
 
-    let report = report(&rows, opts, cores);
+    let report = report(&rows, opts, cores, &file_system);
     println!("{report}");
     let path = target.join("bench-results.md");
     fs::write(&path, &report).map_err(|e| format!("writing {}: {e}", path.display()))?;
@@ -154,30 +185,32 @@ fn run(opts: &Options) -> Result<(), String> {
     Ok(())
 }
 
-fn report(rows: &[Row], opts: &Options, cores: usize) -> String {
+fn report(rows: &[Row], opts: &Options, cores: usize, file_system: &str) -> String {
     let mut s = String::new();
     s.push_str("# sanwu city benchmark\n\n");
     s.push_str(&format!(
         "Machine: {cores} cores ({} {}). Synthetic portals: {} years of ledgers per compound, \
-         seed {SEED}; median of {} full builds; peak RSS is the maximum over those builds.\n\n",
+         seed {SEED}; median of {} full builds; peak RSS is the maximum over those builds. \
+         Output written to {file_system}.\n\n",
         std::env::consts::OS,
         std::env::consts::ARCH,
         opts.years,
         opts.runs
     ));
     s.push_str(
-        "| N | pages | input MB | median wall s | CPU s | CPU/wall | pages/s | input MB/s | peak RSS MB | rebuild-after-touch s |\n",
+        "| N | pages | input MB | median wall s | CPU s | of which sys s | CPU/wall | pages/s | input MB/s | peak RSS MB | rebuild-after-touch s |\n",
     );
-    s.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    s.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for r in rows {
         let mb = r.input_bytes as f64 / 1e6;
         s.push_str(&format!(
-            "| {} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.0} | {:.2} |\n",
+            "| {} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.0} | {:.2} |\n",
             r.compounds,
             r.pages,
             mb,
             r.wall,
             r.cpu,
+            r.sys,
             r.cpu / r.wall,
             r.pages as f64 / r.wall,
             mb / r.wall,
@@ -274,7 +307,7 @@ fn build(root: &Path, out: &Path, stderr_log: &Path) -> Result<Run, String> {
         .stderr(log)
         .spawn()
         .map_err(|e| format!("running {SANWU}: {e}"))?;
-    let (success, cpu, rss_bytes) =
+    let (success, cpu, sys, rss_bytes) =
         wait_with_usage(child).map_err(|e| format!("waiting for sanwu: {e}"))?;
     let wall = started.elapsed().as_secs_f64();
     if !success {
@@ -287,13 +320,15 @@ fn build(root: &Path, out: &Path, stderr_log: &Path) -> Result<Run, String> {
     Ok(Run {
         wall,
         cpu,
+        sys,
         rss_bytes,
     })
 }
 
-/// Reaps the child with `wait4` to get its CPU time (user + sys, seconds) and peak RSS (bytes).
+/// Reaps the child with `wait4` to get its CPU time (user + sys, and sys alone, seconds) and peak
+/// RSS (bytes).
 #[cfg(unix)]
-fn wait_with_usage(child: Child) -> io::Result<(bool, f64, u64)> {
+fn wait_with_usage(child: Child) -> io::Result<(bool, f64, f64, u64)> {
     let pid = child.id() as libc::pid_t;
     let mut status: libc::c_int = 0;
     // SAFETY: rusage is plain old data, for which all-zero bytes are a valid value.
@@ -312,7 +347,8 @@ fn wait_with_usage(child: Child) -> io::Result<(bool, f64, u64)> {
     // The child is reaped; dropping the handle neither waits nor kills.
     drop(child);
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    let cpu = secs(usage.ru_utime) + secs(usage.ru_stime);
+    let sys = secs(usage.ru_stime);
+    let cpu = secs(usage.ru_utime) + sys;
     // ru_maxrss is in kilobytes on Linux and the BSDs, in bytes on macOS.
     let rss = if cfg!(target_os = "macos") {
         usage.ru_maxrss as u64
@@ -320,14 +356,33 @@ fn wait_with_usage(child: Child) -> io::Result<(bool, f64, u64)> {
         usage.ru_maxrss as u64 * 1024
     };
     let success = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    Ok((success, cpu, rss))
+    Ok((success, cpu, sys, rss))
 }
 
 /// Without `wait4`, only the exit status and the wall time are known.
 #[cfg(not(unix))]
-fn wait_with_usage(mut child: Child) -> io::Result<(bool, f64, u64)> {
+fn wait_with_usage(mut child: Child) -> io::Result<(bool, f64, f64, u64)> {
     let status = child.wait()?;
-    Ok((status.success(), f64::NAN, 0))
+    Ok((status.success(), f64::NAN, f64::NAN, 0))
+}
+
+/// The type of the file system holding `dir` (from `/proc/self/mounts`: the mount point that is
+/// the longest prefix of the folder), or "an unknown file system".
+fn file_system(dir: &Path) -> String {
+    let dir = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mounts = fs::read_to_string("/proc/self/mounts").unwrap_or_default();
+    mounts
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split(' ');
+            let (_device, point, kind) = (fields.next()?, fields.next()?, fields.next()?);
+            // Spaces etc. in mount points are written as octal escapes.
+            let point = point.replace("\\040", " ");
+            dir.starts_with(&point)
+                .then(|| (point.len(), kind.to_string()))
+        })
+        .max_by_key(|(len, _)| *len)
+        .map_or_else(|| "an unknown file system".to_string(), |(_, kind)| kind)
 }
 
 /// One row appended to the first compound's fees.csv; the original file is restored on drop.
