@@ -417,7 +417,26 @@ fn searching_all_compounds_of_a_larger_portal_goes_on_step_by_step() {
     }
     let run = portal.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let r = node(&tools, "paging.js", &[&site(&portal), "利息"]);
+    check_paging(&tools, &portal);
+    // The same compounds on a portal with areas (more than portal_page_size compounds): the
+    // search page lists the area, and the script loads its compounds from the area's list.
+    let config = portal.read("config.toml");
+    portal.write("config.toml", &format!("portal_page_size = 5\n{config}"));
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !portal
+            .read("public/search.html")
+            .contains("value=\"xingfuli01\""),
+        "the area's compounds are not listed in the page"
+    );
+    check_paging(&tools, &portal);
+}
+
+/// Searching all 25 compounds of `portal` for 利息 stops after 20 compounds, and the button goes
+/// on with the other five.
+fn check_paging(tools: &Tools, portal: &Portal) {
+    let r = node(tools, "paging.js", &[&site(portal), "利息"]);
     let (first, second) = (&r["first"], &r["second"]);
     assert_eq!(first["state"], "paused", "{r}");
     assert_eq!(first["more"], true, "{r}");
@@ -508,7 +527,7 @@ fn searching_one_area_searches_only_its_compounds() {
     let key = "c75176b4";
     assert!(
         page.contains(&format!(
-            "<option value=\"@{key}\">大连市沙河口区全部小区</option>"
+            "<option value=\"@{key}\" data-count=\"2\">大连市沙河口区全部小区</option>"
         )),
         "{page}"
     );
@@ -543,6 +562,25 @@ fn searching_one_area_searches_only_its_compounds() {
         found,
         BTreeSet::from(["mingxiu".to_string(), "yihe".to_string()]),
         "{r}"
+    );
+
+    // From a compound's pages (search.html?c=<slug>): the page lists areas only, so the script
+    // offers the compound, named from its index, and searches it alone.
+    let r = node(&tools, "scope.js", &[&site(&portal), "停车", "mingxiu"]);
+    assert_eq!(r["errors"], serde_json::json!([]));
+    assert_eq!(r["scope"], "mingxiu");
+    assert_eq!(r["scopeName"], "明秀山庄");
+    let found: BTreeSet<String> = r["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| compound(h.as_str().unwrap()))
+        .collect();
+    assert_eq!(found, BTreeSet::from(["mingxiu".to_string()]), "{r}");
+    assert!(
+        r["status"].as_str().unwrap().contains("停车"),
+        "{}",
+        r["status"]
     );
 }
 

@@ -396,9 +396,15 @@ fn sharded_builds_merge_into_a_byte_identical_site() {
     let single = common::snapshot_tree(&portal.path("public"));
     let area_pages = single
         .iter()
-        .filter(|(n, _)| n.starts_with("areas/"))
+        .filter(|(n, _)| n.starts_with("areas/") && n.ends_with(".html"))
         .count();
     assert_eq!(area_pages, 3, "12 compounds of one district on pages of 5");
+    assert!(
+        single
+            .iter()
+            .any(|(n, _)| n.starts_with("areas/") && n.ends_with(".js")),
+        "the district's compound list for the search page"
+    );
 
     let mut shard_dirs = Vec::new();
     let mut built = 0;

@@ -156,22 +156,47 @@ fn a_large_portal_lists_districts_whose_pages_hold_every_compound_once() {
         "the page says where it is"
     );
 
-    // The district pages are in the portal's sitemap; the search page still offers every compound.
+    // The district pages are in the portal's sitemap.
     let sitemap = portal.read("public/sitemap-portal.xml");
     assert_eq!(
         sitemap.matches("areas&#x2F;").count() + sitemap.matches("areas/").count(),
         4,
         "{sitemap}"
     );
-    // The search page offers every compound, grouped by area, and each area as a whole.
+    // The search page offers each area as a whole, not its compounds (ten thousand options on a
+    // city portal); each area's compounds are listed in areas/<key>.js for the search script.
     let search = portal.page("search.html");
-    assert_eq!(search.select(&sel("#search-c optgroup")).count(), 3);
+    let scopes: Vec<(String, Option<String>)> = search
+        .select(&sel("#search-c option"))
+        .map(|o| {
+            (
+                o.value().attr("value").unwrap().to_string(),
+                o.value().attr("data-count").map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(scopes.len(), 4, "all, and three areas: {scopes:?}");
+    assert_eq!(scopes[0], (String::new(), None));
+    assert!(
+        scopes.contains(&("@c75176b4".to_string(), Some("2".to_string()))),
+        "{scopes:?}"
+    );
+    assert!(scopes[1..].iter().all(|(v, _)| v.starts_with('@')));
+    let list = portal.read("public/areas/c75176b4.js");
+    let json = list
+        .strip_prefix("window.sanwuAreaLoaded(")
+        .and_then(|l| l.strip_suffix(");"))
+        .unwrap_or_else(|| panic!("{list}"));
+    let list: serde_json::Value = serde_json::from_str(json).unwrap();
     assert_eq!(
-        search
-            .select(&sel("#search-c optgroup option"))
-            .filter(|o| !o.value().attr("value").unwrap().starts_with('@'))
-            .count(),
-        4
+        list,
+        serde_json::json!({
+            "key": "c75176b4",
+            "compounds": [
+                {"slug": "mingxiu", "name": "明秀山庄"},
+                {"slug": "yihe", "name": "怡和家园"}
+            ]
+        })
     );
 }
 

@@ -69,6 +69,11 @@ impl Area<'_> {
         }
     }
 
+    /// The script listing the area's compounds for the search page, from the site root.
+    pub fn list_path(&self) -> String {
+        format!("{FOLDER}/{}.js", self.key)
+    }
+
     pub fn pages(&self, page_size: usize) -> usize {
         self.compounds.len().div_ceil(page_size.max(1))
     }
@@ -208,8 +213,10 @@ impl<'a> CompoundName<'a> {
     }
 }
 
-/// An area as the search page offers it: searched as a whole (scope `@<key>`), or one of its
-/// compounds, so that a resident of a city portal need not wait for every compound's index.
+/// An area as the search page offers it: searched as a whole (scope `@<key>`), so that a resident
+/// of a city portal need not wait for every compound's index. The page does not list the area's
+/// compounds (ten thousand options would be most of its weight); `static/search.js` loads them
+/// from the area's compound list, [`Area::list_path`].
 #[derive(Debug, Serialize)]
 pub struct SearchArea<'a> {
     pub key: &'a str,
@@ -217,7 +224,9 @@ pub struct SearchArea<'a> {
     pub district: &'a str,
     /// From the site root.
     pub href: String,
-    pub compounds: Vec<CompoundName<'a>>,
+    /// How many compounds the area has (the search's progress counts them before their list is
+    /// loaded).
+    pub count: usize,
 }
 
 pub fn search_areas<'a>(areas: &'a [Area<'a>]) -> Vec<SearchArea<'a>> {
@@ -228,9 +237,26 @@ pub fn search_areas<'a>(areas: &'a [Area<'a>]) -> Vec<SearchArea<'a>> {
             city: area.city,
             district: area.district,
             href: area.page_path(1),
-            compounds: area.compounds.iter().map(|s| CompoundName::of(s)).collect(),
+            count: area.compounds.len(),
         })
         .collect()
+}
+
+/// An area's compounds as its list for the search page holds them (the JSON of
+/// `areas/<key>.js`).
+#[derive(Debug, Serialize)]
+pub struct CompoundList<'a> {
+    pub key: &'a str,
+    pub compounds: Vec<CompoundName<'a>>,
+}
+
+impl<'a> CompoundList<'a> {
+    pub fn of(area: &'a Area<'a>) -> CompoundList<'a> {
+        CompoundList {
+            key: &area.key,
+            compounds: area.compounds.iter().map(|s| CompoundName::of(s)).collect(),
+        }
+    }
 }
 
 #[cfg(test)]

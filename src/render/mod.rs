@@ -312,7 +312,7 @@ impl SiteRenderer {
     pub fn render_compound(&self, report: &CompoundReport, sink: &dyn Sink) -> Result<(), Fatal> {
         let indexer = search::Indexer::new(sink);
         self.render_compound_pages(report, &indexer)?;
-        indexer.finish(&report.slug, self)
+        indexer.finish(&report.slug, &report.name, self)
     }
 
     fn render_compound_pages(&self, report: &CompoundReport, sink: &dyn Sink) -> Result<(), Fatal> {
@@ -483,12 +483,29 @@ impl SiteRenderer {
         };
         ctx.insert("compounds", &cards);
         self.page(sink, "index.html", "portal.html", &mut ctx, "portal")?;
-        // The search page offers every compound, grouped by area when the portal has areas.
-        let names: Vec<directory::CompoundName> =
-            summaries.iter().map(directory::CompoundName::of).collect();
+        // The search page offers every compound, or, on a portal with areas, every area, whose
+        // compounds the page's script loads from the area's list.
+        let names: Vec<directory::CompoundName> = if areas.is_empty() {
+            summaries.iter().map(directory::CompoundName::of).collect()
+        } else {
+            Vec::new()
+        };
         ctx.insert("compounds", &names);
         ctx.insert("search_areas", &directory::search_areas(&areas));
         self.page(sink, "search.html", "search.html", &mut ctx, "search")?;
+        for area in &areas {
+            let path = area.list_path();
+            let list = serde_json::to_string(&directory::CompoundList::of(area)).map_err(|e| {
+                Fatal::Export {
+                    path: path.clone(),
+                    detail: e.to_string(),
+                }
+            })?;
+            let mut list_ctx = Context::new();
+            list_ctx.insert("list_json", &list);
+            let script = self.render("area-compounds.js.html", &list_ctx)?;
+            sink.write(&path, script.as_bytes())?;
+        }
         // The district pages: the front page's context without the latest notices and the
         // directory, with the district's own totals and one page of its compounds.
         ctx.insert("latest_notices", &[] as &[LatestNotice]);

@@ -39,6 +39,8 @@ pub struct Doc {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Index {
     pub slug: String,
+    /// The compound's name, for the results and for a search scope the page does not list.
+    pub name: String,
     pub docs: Vec<Doc>,
 }
 
@@ -160,10 +162,11 @@ fn folds_to_itself(c: char) -> bool {
 }
 
 impl Index {
-    pub fn build(slug: &str, mut docs: Vec<Doc>) -> Index {
+    pub fn build(slug: &str, name: &str, mut docs: Vec<Doc>) -> Index {
         docs.sort_by(|a, b| a.url.cmp(&b.url));
         Index {
             slug: slug.to_string(),
+            name: name.to_string(),
             docs,
         }
     }
@@ -175,7 +178,7 @@ impl Index {
             .iter()
             .map(|d| d.url.len() + d.title.len() + d.text.len() + 24)
             .sum();
-        docs + self.slug.len() + 32
+        docs + self.slug.len() + self.name.len() + 40
     }
 
     /// Appends the JSON of the index to `out`; as an empty string if it cannot be written.
@@ -402,10 +405,15 @@ impl<'a> Indexer<'a> {
     /// index, and the index's JSON is written between the parts around it, so that the template
     /// engine does not copy and check the whole index; a template that escapes or filters the
     /// index (the marker is then not found as it is) gets it the ordinary way.
-    pub fn finish(self, slug: &str, renderer: &super::SiteRenderer) -> Result<(), Fatal> {
+    pub fn finish(
+        self,
+        slug: &str,
+        name: &str,
+        renderer: &super::SiteRenderer,
+    ) -> Result<(), Fatal> {
         const MARKER: &str = "\"sanwu-search-index&\"";
         let docs = self.docs.into_inner().unwrap_or_else(|e| e.into_inner());
-        let index = Index::build(slug, docs);
+        let index = Index::build(slug, name, docs);
         let path = format!("{slug}/search-index.js");
         let mut ctx = tera::Context::new();
         ctx.insert("index_json", MARKER);
@@ -477,6 +485,7 @@ mod tests {
         assert_eq!(terms("“维修 资金” ＡＢ"), ["维修 资金", "ab"]);
         let index = Index::build(
             "x",
+            "小区",
             vec![
                 Doc {
                     url: "x/a.html".into(),
@@ -562,8 +571,9 @@ mod tests {
             },
         ];
         let mut written = Vec::new();
-        Index::build("x", docs).write_to(&mut written);
+        Index::build("x", "小区", docs).write_to(&mut written);
         let index: Index = serde_json::from_slice(&written).unwrap();
+        assert_eq!(index.name, "小区");
         let urls: Vec<&str> = index.docs.iter().map(|d| d.url.as_str()).collect();
         assert_eq!(urls, ["x/a.html", "x/b.html"]);
         assert_eq!(index.docs[1].title, "公告 \"引号\"");

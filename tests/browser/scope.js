@@ -1,5 +1,5 @@
 // The search page from file:// with a scope: the results of search.html?q=QUERY&c=SCOPE, and the
-// scope the form then shows.
+// scope (value and name) the form then shows.
 // Usage: node scope.js SITE QUERY SCOPE
 'use strict';
 const { launch, url, main } = require('./lib');
@@ -15,6 +15,7 @@ main(async () => {
     await tab.waitForSelector('#search-results[data-state]', { state: 'attached', timeout: 20000 });
     return await tab.evaluate((errs) => ({
       scope: document.getElementById('search-c').value,
+      scopeName: (document.getElementById('search-c').selectedOptions[0] || {}).textContent,
       status: document.getElementById('search-status').textContent,
       hits: Array.from(document.querySelectorAll('#search-results a')).map((a) => a.getAttribute('href')),
       errors: errs,

@@ -168,19 +168,22 @@
     list.appendChild(li);
   }
 
+  // Scripts hand over what they hold through a callback; one script is loaded at a time.
   var waiting = null;
-  window.sanwuSearchLoaded = function (index) {
+  function loaded(value) {
     if (waiting) {
-      waiting(index);
+      waiting(value);
     }
-  };
+  }
+  window.sanwuSearchLoaded = loaded;
+  window.sanwuAreaLoaded = loaded;
 
-  function load(slug) {
+  function load(path) {
     return new Promise(function (resolve) {
       var script = document.createElement('script');
-      waiting = function (index) {
+      waiting = function (value) {
         waiting = null;
-        resolve(index);
+        resolve(value);
       };
       script.onload = function () {
         script.remove();
@@ -190,7 +193,7 @@
         waiting = null;
         resolve(null);
       };
-      script.src = root + slug + '/search-index.js';
+      script.src = root + path;
       document.head.appendChild(script);
     });
   }
@@ -199,33 +202,58 @@
   var query = params.get('q') || '';
   var only = params.get('c') || '';
   input.value = query;
-  // The compounds in the order listed; on a portal with areas, each knows its area (the
-  // option's group), and the scope `@<key>` searches one area's compounds.
-  var compounds = Array.from(scope.options)
-    .filter(function (o) { return o.value && o.value.charAt(0) !== '@'; })
+  // What the scope list offers: on a small portal every compound; on a city portal every area
+  // (`@<key>`, with its number of compounds), whose compounds are loaded from areas/<key>.js when
+  // the search reaches them.
+  var offered = Array.from(scope.options).filter(function (o) { return o.value; });
+  var compounds = offered
+    .filter(function (o) { return o.value.charAt(0) !== '@'; })
+    .map(function (o) { return { slug: o.value, name: o.textContent }; });
+  var areas = offered
+    .filter(function (o) { return o.value.charAt(0) === '@'; })
     .map(function (o) {
-      return { slug: o.value, name: o.textContent, area: o.parentNode.getAttribute('data-area') };
+      return { key: o.value.slice(1), count: Number(o.getAttribute('data-count')) || 0 };
     });
-  var inScope = only.charAt(0) === '@'
-    ? function (c) { return c.area === only.slice(1); }
-    : function (c) { return c.slug === only; };
-  if (only && compounds.some(inScope)) {
-    scope.value = only;
-    compounds = compounds.filter(inScope);
+  if (only.charAt(0) === '@') {
+    var area = areas.filter(function (a) { return a.key === only.slice(1); });
+    if (area.length) {
+      scope.value = only;
+      areas = area;
+    }
+  } else if (only) {
+    var listed = compounds.filter(function (c) { return c.slug === only; });
+    if (listed.length) {
+      scope.value = only;
+      compounds = listed;
+      areas = [];
+    } else if (areas.length && /^[a-z0-9][a-z0-9_-]*$/.test(only)) {
+      // A compound of a city portal, from the link on its pages: offered while it is chosen,
+      // named once its index has loaded.
+      var option = document.createElement('option');
+      option.value = only;
+      option.textContent = only;
+      scope.insertBefore(option, scope.options[1] || null);
+      scope.value = only;
+      compounds = [{ slug: only, name: only, option: option }];
+      areas = [];
+    }
   }
+  var total = compounds.length + areas.reduce(function (n, a) { return n + a.count; }, 0);
   if (!terms(query).length) {
     return;
   }
 
+  // `next` indexes `compounds`; `searched` also counts the compounds of an area whose list failed.
   var next = 0;
+  var searched = 0;
   var found = 0;
   var failed = 0;
 
   // state: 'running', 'paused' (the button goes on) or 'done'.
   function describe(state) {
     var text = msg('found', { query: query.trim(), count: found });
-    if (compounds.length > 1) {
-      text += msg('progress-' + state, { searched: next, total: compounds.length });
+    if (total > 1) {
+      text += msg('progress-' + state, { searched: searched, total: total });
     }
     if (failed) {
       text += msg('failed', { count: failed });
@@ -233,17 +261,40 @@
     status.textContent = text + msg(state === 'done' && found === 0 ? 'none' : 'end');
   }
 
+  // The next compound to search, loading the next area's list when the listed ones are done; null
+  // at the end. An area whose list cannot be loaded counts its compounds as failed.
+  async function following() {
+    while (next >= compounds.length && areas.length) {
+      var area = areas.shift();
+      var list = await load('areas/' + area.key + '.js');
+      if (list && list.compounds) {
+        compounds = compounds.concat(list.compounds);
+      } else {
+        failed += area.count;
+        searched += area.count;
+      }
+    }
+    return next < compounds.length ? compounds[next] : null;
+  }
+
   async function run() {
     more.hidden = true;
     var budget = found + MAX_HITS;
-    var last = next + MAX_COMPOUNDS;
-    while (next < compounds.length && found < budget && next < last) {
-      var c = compounds[next];
+    var last = searched + MAX_COMPOUNDS;
+    var c;
+    while (found < budget && searched < last && (c = await following())) {
       next++;
-      var index = await load(c.slug);
+      searched++;
+      var index = await load(c.slug + '/search-index.js');
       if (!index) {
         failed++;
         continue;
+      }
+      if (index.name) {
+        c.name = index.name;
+        if (c.option) {
+          c.option.textContent = index.name;
+        }
       }
       search(index, query).forEach(function (hit) {
         show(hit, c.name);
@@ -251,9 +302,10 @@
       });
       describe('running');
     }
-    describe(next >= compounds.length ? 'done' : 'paused');
-    more.hidden = next >= compounds.length;
-    list.setAttribute('data-state', next >= compounds.length ? 'done' : 'paused');
+    var done = !areas.length && next >= compounds.length;
+    describe(done ? 'done' : 'paused');
+    more.hidden = done;
+    list.setAttribute('data-state', done ? 'done' : 'paused');
   }
 
   more.addEventListener('click', run);
