@@ -158,11 +158,16 @@ impl Strings {
         tera.set_escape_fn(escape_to);
         tera.register_filter("fill", Fill);
         tera.register_filter("code", filter_code);
+        // The terms as template values once, so that a lookup hands out a shared copy.
+        let term_values: HashMap<String, Value> = terms
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect();
         tera.register_filter(
             "term",
             move |value: &Value, _: Kwargs, _: &State| -> Value {
-                match value.as_str().and_then(|s| terms.get(s)) {
-                    Some(text) => Value::from(text.as_str()),
+                match value.as_str().and_then(|s| term_values.get(s)) {
+                    Some(text) => text.clone(),
                     None => value.clone(),
                 }
             },
@@ -171,10 +176,9 @@ impl Strings {
         tera.register_filter(
             "period",
             move |value: &Value, _: Kwargs, _: &State| -> Value {
-                match value.as_str() {
-                    Some(text) => {
-                        Value::from(period_label(text, &f).unwrap_or_else(|| text.to_string()))
-                    }
+                match value.as_str().and_then(|text| period_label(text, &f)) {
+                    Some(label) => Value::from(label),
+                    // Not a period (a day, free text): the value as it is.
                     None => value.clone(),
                 }
             },
@@ -227,6 +231,50 @@ pub fn escape_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()
     out.write_all(&bytes[plain..])
 }
 
+/// Appends `text` escaped as [`escape_to`] writes it.
+pub fn push_escaped(out: &mut String, text: &str) {
+    let mut plain = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `at` is an ASCII byte, so both slices end on character boundaries.
+        out.push_str(&text[plain..at]);
+        out.push_str(entity);
+        plain = at + 1;
+    }
+    out.push_str(&text[plain..]);
+}
+
+/// Appends `template` with each `{name}` that `value` knows replaced by its value, in one pass;
+/// any other brace is kept as it is.
+fn push_filled<'v>(out: &mut String, template: &str, value: impl Fn(&str) -> Option<&'v str>) {
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let tail = &rest[open..];
+        match tail
+            .find('}')
+            .and_then(|close| Some((close, value(&tail[1..close])?)))
+        {
+            Some((close, text)) => {
+                out.push_str(text);
+                rest = &tail[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
 /// `text` escaped as tera escapes what a template prints (see [`escape_to`]).
 pub fn escape(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len() + 16);
@@ -254,10 +302,11 @@ impl Words {
 
     /// The string `key` with its `{name}` placeholders replaced by `args`.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut out = self.get(key).to_string();
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
+        let template = self.get(key);
+        let mut out = String::with_capacity(template.len() + 32);
+        push_filled(&mut out, template, |name| {
+            args.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+        });
         out
     }
 
@@ -309,12 +358,18 @@ fn period_label(text: &str, format: &HashMap<String, String>) -> Option<String> 
         Period::Month(_, m) => ("period_month", m),
     };
     let template = format.get(key)?;
-    Some(
-        template
-            .replace("{year}", &period.year().to_string())
-            .replace("{nn}", &format!("{number:02}"))
-            .replace("{n}", &number.to_string()),
-    )
+    let year = period.year().to_string();
+    let digits = [b'0' + number / 10 % 10, b'0' + number % 10];
+    let nn = std::str::from_utf8(&digits).unwrap_or_default();
+    let n = if number < 10 { &nn[1..] } else { nn };
+    let mut out = String::with_capacity(template.len() + 8);
+    push_filled(&mut out, template, |name| match name {
+        "year" => Some(year.as_str()),
+        "nn" => Some(nn),
+        "n" => Some(n),
+        _ => None,
+    });
+    Some(out)
 }
 
 /// The provenance of a total (`compute::provenance::LineRanges` as the template sees it:
@@ -381,39 +436,34 @@ struct Fill;
 
 impl tera::Filter<&str, TeraResult<Value>> for Fill {
     fn call(&self, text: &str, args: Kwargs, _: &State) -> TeraResult<Value> {
-        let mut out = Vec::with_capacity(text.len() + 32);
+        let mut out = String::with_capacity(text.len() + 32);
         let mut rest = text;
         // One pass over the string: each `{name}` with a matching argument is replaced, any
         // other brace is kept as it is.
         while let Some(open) = rest.find('{') {
-            out.extend_from_slice(&rest.as_bytes()[..open]);
+            out.push_str(&rest[..open]);
             let tail = &rest[open..];
             let value = tail
                 .find('}')
                 .and_then(|close| Some((close, args.get::<&Value>(&tail[1..close]).ok()??)));
             match value {
                 Some((close, value)) => {
-                    let written = match value.as_str() {
+                    match value.as_str() {
                         // Already escaped (the output of `fill`, `| safe`): written as it is.
-                        Some(s) if value.is_safe() => {
-                            out.extend_from_slice(s.as_bytes());
-                            Ok(())
-                        }
-                        Some(s) => escape_to(s, &mut out),
-                        None if value.is_none() => Ok(()),
-                        None => escape_to(&value.to_string(), &mut out),
-                    };
-                    written.map_err(|e| tera::Error::message(e.to_string()))?;
+                        Some(s) if value.is_safe() => out.push_str(s),
+                        Some(s) => push_escaped(&mut out, s),
+                        None if value.is_none() => {}
+                        None => push_escaped(&mut out, &value.to_string()),
+                    }
                     rest = &tail[close + 1..];
                 }
                 None => {
-                    out.push(b'{');
+                    out.push('{');
                     rest = &tail[1..];
                 }
             }
         }
-        out.extend_from_slice(rest.as_bytes());
-        let out = String::from_utf8(out).map_err(|e| tera::Error::message(e.to_string()))?;
+        out.push_str(rest);
         Ok(Value::safe_string(&out))
     }
 
@@ -539,6 +589,23 @@ mod tests {
             Some("Q1 2024")
         );
         assert_eq!(period_label("2024年3月", &f).as_deref(), Some("2024-03"));
+        assert_eq!(period_label("2024年12月", &f).as_deref(), Some("2024-12"));
         assert_eq!(period_label("2024-03-31", &f), None);
+    }
+
+    #[test]
+    fn words_fill_named_placeholders_and_keep_other_braces() {
+        let words = Strings::resolve(
+            &[layer("zh", "[x]\na = \"{a}-{b}-{a} {c} {{a}} {\"\nb = \"none\"")],
+            Lang::Zh,
+        )
+        .unwrap()
+        .words("x");
+        assert_eq!(
+            words.fill("a", &[("a", "1"), ("b", "<2>")]),
+            "1-<2>-1 {c} {1} {"
+        );
+        assert_eq!(words.fill("b", &[("a", "1")]), "none");
+        assert_eq!(words.fill("missing", &[]), "missing");
     }
 }
