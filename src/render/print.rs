@@ -4,10 +4,10 @@
 //! `qrcode` crate and is handed to the template as SVG path data only.
 
 use serde::Serialize;
-use tera::Context;
+use tera::{Context, Value};
 
 use super::i18n::Words;
-use super::{Sink, SiteRenderer};
+use super::{Sink, SiteRenderer, item};
 use crate::compute::CompoundReport;
 use crate::compute::disclosure::Disclosure;
 use crate::error::Fatal;
@@ -36,20 +36,12 @@ pub struct QrView {
 /// checkerboard breaks every run at the second module, and the print tests decode each code.
 const MASK: qrcode::canvas::MaskPattern = qrcode::canvas::MaskPattern::Checkerboard;
 
-/// Appends `n` in decimal.
-fn push_number(out: &mut String, n: usize) {
-    let mut buffer = [0u8; 20];
-    let mut start = buffer.len();
-    let mut n = n;
-    loop {
-        start -= 1;
-        buffer[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// Appends `n` in decimal (a module count: a few digits at most).
+fn push_number(out: &mut Vec<u8>, n: usize) {
+    if n >= 10 {
+        push_number(out, n / 10);
     }
-    out.extend(buffer[start..].iter().map(|&digit| char::from(digit)));
+    out.push(b'0' + (n % 10) as u8);
 }
 
 /// The QR code of `text`, or `None` if it is too long to encode.
@@ -64,7 +56,8 @@ pub fn qr(text: &str) -> Option<QrView> {
     canvas.apply_mask(MASK);
     let width = usize::try_from(version.width()).ok()?;
     let colors = canvas.into_colors();
-    let mut d = String::with_capacity(width * width);
+    // Bytes, checked as text once at the end: only ASCII letters, digits and spaces go in.
+    let mut d: Vec<u8> = Vec::with_capacity(width * width);
     for y in 0..width {
         let mut x = 0;
         while x < width {
@@ -76,15 +69,15 @@ pub fn qr(text: &str) -> Option<QrView> {
                 let run = x - start;
                 // `M{x} {y}h{run}v1h-{run}z`, without the formatting machinery: a code has
                 // hundreds of runs.
-                d.push('M');
+                d.push(b'M');
                 push_number(&mut d, start + QUIET_ZONE);
-                d.push(' ');
+                d.push(b' ');
                 push_number(&mut d, y + QUIET_ZONE);
-                d.push('h');
+                d.push(b'h');
                 push_number(&mut d, run);
-                d.push_str("v1h-");
+                d.extend_from_slice(b"v1h-");
                 push_number(&mut d, run);
-                d.push('z');
+                d.push(b'z');
             } else {
                 x += 1;
             }
@@ -92,7 +85,7 @@ pub fn qr(text: &str) -> Option<QrView> {
     }
     Some(QrView {
         size: width + 2 * QUIET_ZONE,
-        d,
+        d: String::from_utf8(d).ok()?,
         url: text.to_string(),
     })
 }
@@ -193,28 +186,36 @@ impl SiteRenderer {
             return Ok(());
         }
         let slug = &report.slug;
-        for d in items {
+        // The records the pages show are taken from the compound as already converted.
+        let compound = ctx.get("compound").cloned().unwrap_or_else(Value::none);
+        for (index, d) in items.iter().enumerate() {
             let url = absolute_url(&self.site.base_url, &format!("{slug}/{}", d.online));
-            ctx.insert("disclosure", d);
+            ctx.insert_value(
+                "disclosure",
+                item(&compound, "disclosures.items", Some(index)),
+            );
             ctx.insert("text", &disclosure_text(d, &self.disclosure_words));
             ctx.insert("qr", &url.as_deref().and_then(qr));
             ctx.insert("online_url", &url);
             match d.kind {
                 "project" => {
-                    let p = report.projects.iter().find(|p| p.id == d.subject);
-                    ctx.insert("project", &p);
+                    let p = report.projects.iter().position(|p| p.id == d.subject);
+                    ctx.insert_value("project", item(&compound, "projects", p));
                 }
                 "tender" => {
-                    let t = report.tenders.iter().find(|t| t.id == d.subject);
-                    ctx.insert("tender", &t);
+                    let t = report.tenders.iter().position(|t| t.id == d.subject);
+                    ctx.insert_value("tender", item(&compound, "tenders", t));
                 }
                 _ => {
                     let p = report
                         .disclosures
                         .revenue_periods
                         .iter()
-                        .find(|p| p.key == d.subject);
-                    ctx.insert("period", &p);
+                        .position(|p| p.key == d.subject);
+                    ctx.insert_value(
+                        "period",
+                        item(&compound, "disclosures.revenue_periods", p),
+                    );
                 }
             }
             let path = format!("{slug}/print/{}.html", d.id);
