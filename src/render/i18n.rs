@@ -596,7 +596,10 @@ mod tests {
     #[test]
     fn words_fill_named_placeholders_and_keep_other_braces() {
         let words = Strings::resolve(
-            &[layer("zh", "[x]\na = \"{a}-{b}-{a} {c} {{a}} {\"\nb = \"none\"")],
+            &[layer(
+                "zh",
+                "[x]\na = \"{a}-{b}-{a} {c} {{a}} {\"\nb = \"none\"",
+            )],
             Lang::Zh,
         )
         .unwrap()

@@ -212,10 +212,7 @@ impl SiteRenderer {
                         .revenue_periods
                         .iter()
                         .position(|p| p.key == d.subject);
-                    ctx.insert_value(
-                        "period",
-                        item(&compound, "disclosures.revenue_periods", p),
-                    );
+                    ctx.insert_value("period", item(&compound, "disclosures.revenue_periods", p));
                 }
             }
             let path = format!("{slug}/print/{}.html", d.id);
