@@ -3,6 +3,8 @@
 //! online page at its absolute address (`base_url`); the code's module matrix comes from the
 //! `qrcode` crate and is handed to the template as SVG path data only.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use tera::{Context, Value};
 
@@ -166,12 +168,6 @@ fn disclosure_text<'a>(d: &'a Disclosure, w: &Words) -> DisclosureText<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct PrintEntry<'a> {
-    disclosure: &'a Disclosure,
-    text: DisclosureText<'a>,
-}
-
 impl SiteRenderer {
     /// The print pages of one compound and their index. `ctx` already holds `site` and
     /// `compound`; what is added here is removed again.
@@ -188,13 +184,22 @@ impl SiteRenderer {
         let slug = &report.slug;
         // The records the pages show are taken from the compound as already converted.
         let compound = ctx.get("compound").cloned().unwrap_or_else(Value::none);
-        for (index, d) in items.iter().enumerate() {
+        // Each disclosure's words, worded and converted once for its page and the index.
+        let texts = items
+            .iter()
+            .map(|d| Value::try_from_serializable(&disclosure_text(d, &self.disclosure_words)))
+            .collect::<Result<Vec<Value>, _>>()
+            .map_err(|e| Fatal::Template {
+                name: "print.html".to_string(),
+                detail: e.to_string(),
+            })?;
+        for ((index, d), text) in items.iter().enumerate().zip(&texts) {
             let url = absolute_url(&self.site.base_url, &format!("{slug}/{}", d.online));
             ctx.insert_value(
                 "disclosure",
                 item(&compound, "disclosures.items", Some(index)),
             );
-            ctx.insert("text", &disclosure_text(d, &self.disclosure_words));
+            ctx.insert_value("text", text.clone());
             ctx.insert("qr", &url.as_deref().and_then(qr));
             ctx.insert("online_url", &url);
             match d.kind {
@@ -230,14 +235,16 @@ impl SiteRenderer {
             }
             result?;
         }
-        let entries: Vec<PrintEntry> = items
-            .iter()
-            .map(|d| PrintEntry {
-                disclosure: d,
-                text: disclosure_text(d, &self.disclosure_words),
+        // `{disclosure, text}` per item, from the values the pages had.
+        let entries: Vec<Value> = texts
+            .into_iter()
+            .enumerate()
+            .map(|(index, text)| {
+                let disclosure = item(&compound, "disclosures.items", Some(index));
+                Value::from(BTreeMap::from([("disclosure", disclosure), ("text", text)]))
             })
             .collect();
-        ctx.insert("print_items", &entries);
+        ctx.insert_value("print_items", Value::from(entries));
         let result = self.page(
             sink,
             &format!("{slug}/print/index.html"),
