@@ -38,12 +38,18 @@ pub struct QrView {
 /// checkerboard breaks every run at the second module, and the print tests decode each code.
 const MASK: qrcode::canvas::MaskPattern = qrcode::canvas::MaskPattern::Checkerboard;
 
-/// Appends `n` in decimal (a module count: a few digits at most).
+/// Appends `n` in decimal (a module count: three digits at most, more handled all the same).
 fn push_number(out: &mut Vec<u8>, n: usize) {
-    if n >= 10 {
-        push_number(out, n / 10);
+    let digit = |d: usize| b'0' + (d % 10) as u8;
+    match n {
+        0..=9 => out.push(digit(n)),
+        10..=99 => out.extend_from_slice(&[digit(n / 10), digit(n)]),
+        100..=999 => out.extend_from_slice(&[digit(n / 100), digit(n / 10), digit(n)]),
+        _ => {
+            push_number(out, n / 10);
+            out.push(digit(n));
+        }
     }
-    out.push(b'0' + (n % 10) as u8);
 }
 
 /// The QR code of `text`, or `None` if it is too long to encode.
@@ -76,9 +82,12 @@ pub fn qr(text: &str) -> Option<QrView> {
                 d.push(b' ');
                 push_number(&mut d, y + QUIET_ZONE);
                 d.push(b'h');
+                let from = d.len();
                 push_number(&mut d, run);
+                let to = d.len();
                 d.extend_from_slice(b"v1h-");
-                push_number(&mut d, run);
+                // The run's digits again.
+                d.extend_from_within(from..to);
                 d.push(b'z');
             } else {
                 x += 1;
@@ -280,5 +289,14 @@ mod tests {
         );
         // The top-left finder pattern starts with a run of 7 dark modules inside the quiet zone.
         assert!(q.d.starts_with("M4 4h7v1h-7z"), "{}", q.d);
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 9, 10, 42, 99, 100, 185, 999, 1000, 12345, usize::MAX] {
+            let mut out = Vec::new();
+            push_number(&mut out, n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
     }
 }
