@@ -203,7 +203,7 @@ impl Strings {
             move |hundredths: i64, _: Kwargs, _: &State| -> String {
                 let number = Area(hundredths).to_display_string();
                 let number = number.trim_end_matches(|c: char| !c.is_ascii_digit());
-                pattern(&format, "area").replace("{n}", number)
+                fill_n(pattern(&format, "area"), number)
             },
         );
     }
@@ -368,6 +368,13 @@ fn filter_code(value: &Value, _: Kwargs, _: &State) -> Value {
     Value::from(code.unwrap_or_else(|| text.to_string()))
 }
 
+/// `template` with its `{n}` placeholders replaced by `number`.
+fn fill_n(template: &str, number: &str) -> String {
+    let mut out = String::with_capacity(template.len() + number.len());
+    push_filled(&mut out, template, |name| (name == "n").then_some(number));
+    out
+}
+
 fn pattern<'a>(format: &'a HashMap<String, String>, key: &str) -> &'a str {
     format.get(key).map(String::as_str).unwrap_or("{n}")
 }
@@ -422,11 +429,14 @@ fn source_lines(value: &Value, format: &HashMap<String, String>) -> Option<Strin
     }
     let template = format.get("source_lines")?;
     let separator = format.get("line_separator")?;
-    Some(
-        template
-            .replace("{file}", file)
-            .replace("{lines}", &worded.join(separator)),
-    )
+    let lines = worded.join(separator);
+    let mut out = String::with_capacity(template.len() + file.len() + lines.len());
+    push_filled(&mut out, template, |name| match name {
+        "file" => Some(file),
+        "lines" => Some(lines.as_str()),
+        _ => None,
+    });
+    Some(out)
 }
 
 /// A headline amount: zh in 万 with two decimals (17.26万), en in thousands of yuan with one
@@ -453,7 +463,7 @@ fn big_amount(fen: i64, lang: Lang, format: &HashMap<String, String>) -> String 
     let number = format!("{grouped}.{fraction}");
     format!(
         "{sign}{}",
-        pattern(format, "big_amount").replace("{n}", &number)
+        fill_n(pattern(format, "big_amount"), &number)
     )
 }
 
