@@ -282,11 +282,13 @@ pub fn push_escaped(out: &mut String, text: &str) {
 /// any other brace is kept as it is.
 fn push_filled<'v>(out: &mut String, template: &str, value: impl Fn(&str) -> Option<&'v str>) {
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
         out.push_str(&rest[..open]);
         let tail = &rest[open..];
         match tail
-            .find('}')
+            .as_bytes()
+            .iter()
+            .position(|&b| b == b'}')
             .and_then(|close| Some((close, value(&tail[1..close])?)))
         {
             Some((close, text)) => {
@@ -461,10 +463,7 @@ fn big_amount(fen: i64, lang: Lang, format: &HashMap<String, String>) -> String 
         .next()
         .unwrap_or("0");
     let number = format!("{grouped}.{fraction}");
-    format!(
-        "{sign}{}",
-        fill_n(pattern(format, "big_amount"), &number)
-    )
+    format!("{sign}{}", fill_n(pattern(format, "big_amount"), &number))
 }
 
 /// `{{ t.page.key | fill(year=y.year, name=compound.name) }}`: replaces `{year}`, `{name}` … in a
@@ -477,11 +476,13 @@ impl tera::Filter<&str, TeraResult<Value>> for Fill {
         let mut rest = text;
         // One pass over the string: each `{name}` with a matching argument is replaced, any
         // other brace is kept as it is.
-        while let Some(open) = rest.find('{') {
+        while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
             out.push_str(&rest[..open]);
             let tail = &rest[open..];
             let value = tail
-                .find('}')
+                .as_bytes()
+                .iter()
+                .position(|&b| b == b'}')
                 .and_then(|close| Some((close, args.get::<&Value>(&tail[1..close]).ok()??)));
             match value {
                 Some((close, value)) => {
