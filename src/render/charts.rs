@@ -21,21 +21,22 @@ const U: i64 = 10;
 
 /// A coordinate (tenths of a unit) as SVG writes it: `123.4`.
 fn c(tenths: i64) -> String {
-    let mut out = String::with_capacity(8);
-    push_c(&mut out, tenths);
-    out
+    let mut digits = [0u8; 24];
+    coordinate_text(tenths, &mut digits).to_string()
 }
 
 /// Appends the coordinate `tenths` as [`c`] writes it, without the formatting machinery (a chart
 /// has thousands of coordinates).
 fn push_c(out: &mut String, tenths: i64) {
-    if tenths < 0 {
-        out.push('-');
-    }
-    let a = tenths.unsigned_abs();
     let mut digits = [0u8; 24];
+    out.push_str(coordinate_text(tenths, &mut digits));
+}
+
+/// The coordinate `tenths` as [`c`] writes it, in the end of `digits`.
+fn coordinate_text(tenths: i64, digits: &mut [u8; 24]) -> &str {
+    let a = tenths.unsigned_abs();
     let mut at = digits.len();
-    // The tenth, the point, then the whole part from its last digit.
+    // The tenth, the point, then the whole part from its last digit, then the sign.
     at -= 1;
     digits[at] = b'0' + (a % 10) as u8;
     at -= 1;
@@ -49,8 +50,24 @@ fn push_c(out: &mut String, tenths: i64) {
             break;
         }
     }
+    if tenths < 0 {
+        at -= 1;
+        digits[at] = b'-';
+    }
     // Only ASCII digits, a point and a sign were written.
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    std::str::from_utf8(&digits[at..]).unwrap_or_default()
+}
+
+/// A coordinate of the view models (tenths of a unit): the templates see the text [`c`] writes,
+/// made when the chart is handed to them rather than kept as a string of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coord(i64);
+
+impl Serialize for Coord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut digits = [0u8; 24];
+        serializer.serialize_str(coordinate_text(self.0, &mut digits))
+    }
 }
 
 /// `value / max` of `len`, rounded half up (all integers; `max` > 0).
@@ -80,8 +97,8 @@ fn text_width(text: &str, size: i64) -> i64 {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Text {
-    pub x: String,
-    pub y: String,
+    pub x: Coord,
+    pub y: Coord,
     pub text: String,
     /// "start", "middle" or "end".
     pub anchor: &'static str,
@@ -89,8 +106,8 @@ pub struct Text {
 
 fn text(x: i64, y: i64, t: impl Into<String>, anchor: &'static str) -> Text {
     Text {
-        x: c(x),
-        y: c(y),
+        x: Coord(x),
+        y: Coord(y),
         text: t.into(),
         anchor,
     }
@@ -111,38 +128,38 @@ fn label_near(x: i64, y: i64, label: String, size: i64) -> Text {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Rect {
-    pub x: String,
-    pub y: String,
-    pub w: String,
-    pub h: String,
+    pub x: Coord,
+    pub y: Coord,
+    pub w: Coord,
+    pub h: Coord,
     /// The fill style: "winner", "bid", "net", "cost".
     pub style: &'static str,
 }
 
 fn rect(x: i64, y: i64, w: i64, h: i64, style: &'static str) -> Rect {
     Rect {
-        x: c(x),
-        y: c(y),
-        w: c(w.max(0)),
-        h: c(h),
+        x: Coord(x),
+        y: Coord(y),
+        w: Coord(w.max(0)),
+        h: Coord(h),
         style,
     }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Line {
-    pub x1: String,
-    pub y1: String,
-    pub x2: String,
-    pub y2: String,
+    pub x1: Coord,
+    pub y1: Coord,
+    pub x2: Coord,
+    pub y2: Coord,
 }
 
 fn line(x1: i64, y1: i64, x2: i64, y2: i64) -> Line {
     Line {
-        x1: c(x1),
-        y1: c(y1),
-        x2: c(x2),
-        y2: c(y2),
+        x1: Coord(x1),
+        y1: Coord(y1),
+        x2: Coord(x2),
+        y2: Coord(y2),
     }
 }
 
@@ -812,8 +829,8 @@ pub fn fees_chart(report: &CompoundReport, w: &Words) -> Option<(LineChart, Rate
     spread(&mut ends, 13 * U, PLOT_TOP + 4 * U, bottom + 4 * U);
     for (y, idx) in ends {
         if let Some(label) = series[idx].end_label.as_mut() {
-            label.y = c(y);
-            label.x = c(right + 7 * U);
+            label.y = Coord(y);
+            label.x = Coord(right + 7 * U);
         }
     }
     let legend_items: Vec<(&'static str, Option<usize>, String)> = series
@@ -1215,6 +1232,12 @@ mod tests {
         assert_eq!(c(0), "0.0");
         assert_eq!(c(1234), "123.4");
         assert_eq!(c(-5), "-0.5");
+        assert_eq!(c(-12_345), "-1234.5");
+        assert_eq!(c(i64::MIN), "-922337203685477580.8");
+        for tenths in [0, 7, 10, 1234, -5, -10, 99_999] {
+            let written = serde_json::to_string(&Coord(tenths)).unwrap();
+            assert_eq!(written, format!("\"{}\"", c(tenths)));
+        }
     }
 
     #[test]
