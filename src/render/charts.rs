@@ -21,9 +21,53 @@ const U: i64 = 10;
 
 /// A coordinate (tenths of a unit) as SVG writes it: `123.4`.
 fn c(tenths: i64) -> String {
-    let sign = if tenths < 0 { "-" } else { "" };
+    let mut digits = [0u8; 24];
+    coordinate_text(tenths, &mut digits).to_string()
+}
+
+/// Appends the coordinate `tenths` as [`c`] writes it, without the formatting machinery (a chart
+/// has thousands of coordinates).
+fn push_c(out: &mut String, tenths: i64) {
+    let mut digits = [0u8; 24];
+    out.push_str(coordinate_text(tenths, &mut digits));
+}
+
+/// The coordinate `tenths` as [`c`] writes it, in the end of `digits`.
+fn coordinate_text(tenths: i64, digits: &mut [u8; 24]) -> &str {
     let a = tenths.unsigned_abs();
-    format!("{sign}{}.{}", a / 10, a % 10)
+    let mut at = digits.len();
+    // The tenth, the point, then the whole part from its last digit, then the sign.
+    at -= 1;
+    digits[at] = b'0' + (a % 10) as u8;
+    at -= 1;
+    digits[at] = b'.';
+    let mut whole = a / 10;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    if tenths < 0 {
+        at -= 1;
+        digits[at] = b'-';
+    }
+    // Only ASCII digits, a point and a sign were written.
+    std::str::from_utf8(&digits[at..]).unwrap_or_default()
+}
+
+/// A coordinate of the view models (tenths of a unit): the templates see the text [`c`] writes,
+/// made when the chart is handed to them rather than kept as a string of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coord(i64);
+
+impl Serialize for Coord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut digits = [0u8; 24];
+        serializer.serialize_str(coordinate_text(self.0, &mut digits))
+    }
 }
 
 /// `value / max` of `len`, rounded half up (all integers; `max` > 0).
@@ -53,8 +97,8 @@ fn text_width(text: &str, size: i64) -> i64 {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Text {
-    pub x: String,
-    pub y: String,
+    pub x: Coord,
+    pub y: Coord,
     pub text: String,
     /// "start", "middle" or "end".
     pub anchor: &'static str,
@@ -62,8 +106,8 @@ pub struct Text {
 
 fn text(x: i64, y: i64, t: impl Into<String>, anchor: &'static str) -> Text {
     Text {
-        x: c(x),
-        y: c(y),
+        x: Coord(x),
+        y: Coord(y),
         text: t.into(),
         anchor,
     }
@@ -84,38 +128,38 @@ fn label_near(x: i64, y: i64, label: String, size: i64) -> Text {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Rect {
-    pub x: String,
-    pub y: String,
-    pub w: String,
-    pub h: String,
+    pub x: Coord,
+    pub y: Coord,
+    pub w: Coord,
+    pub h: Coord,
     /// The fill style: "winner", "bid", "net", "cost".
     pub style: &'static str,
 }
 
 fn rect(x: i64, y: i64, w: i64, h: i64, style: &'static str) -> Rect {
     Rect {
-        x: c(x),
-        y: c(y),
-        w: c(w.max(0)),
-        h: c(h),
+        x: Coord(x),
+        y: Coord(y),
+        w: Coord(w.max(0)),
+        h: Coord(h),
         style,
     }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Line {
-    pub x1: String,
-    pub y1: String,
-    pub x2: String,
-    pub y2: String,
+    pub x1: Coord,
+    pub y1: Coord,
+    pub x2: Coord,
+    pub y2: Coord,
 }
 
 fn line(x1: i64, y1: i64, x2: i64, y2: i64) -> Line {
     Line {
-        x1: c(x1),
-        y1: c(y1),
-        x2: c(x2),
-        y2: c(y2),
+        x1: Coord(x1),
+        y1: Coord(y1),
+        x2: Coord(x2),
+        y2: Coord(y2),
     }
 }
 
@@ -564,37 +608,47 @@ pub struct LineChart {
     pub legend: Vec<LegendItem>,
 }
 
-/// Path data of a marker of shape `style % 4` centred on (x, y).
-fn marker(style: usize, x: i64, y: i64) -> String {
-    let p = |dx: i64, dy: i64| format!("{} {}", c(x + dx), c(y + dy));
-    match style % 4 {
-        0 => format!(
-            "M{}L{}L{}L{}Z",
-            p(0, -4 * U),
-            p(4 * U, 0),
-            p(0, 4 * U),
-            p(-4 * U, 0)
-        ),
-        1 => format!(
-            "M{}L{}L{}L{}Z",
-            p(-3 * U, -3 * U),
-            p(3 * U, -3 * U),
-            p(3 * U, 3 * U),
-            p(-3 * U, 3 * U)
-        ),
-        2 => format!(
-            "M{}L{}L{}Z",
-            p(0, -4 * U),
-            p(4 * U, 3 * U),
-            p(-4 * U, 3 * U)
-        ),
-        _ => format!(
-            "M{}L{}M{}L{}",
-            p(-3 * U, -3 * U),
-            p(3 * U, 3 * U),
-            p(3 * U, -3 * U),
-            p(-3 * U, 3 * U)
-        ),
+/// Appends the path data of a marker of shape `style % 4` centred on (x, y).
+fn push_marker(out: &mut String, style: usize, x: i64, y: i64) {
+    const DIAMOND: &[(u8, i64, i64)] = &[
+        (b'M', 0, -4 * U),
+        (b'L', 4 * U, 0),
+        (b'L', 0, 4 * U),
+        (b'L', -4 * U, 0),
+        (b'Z', 0, 0),
+    ];
+    const SQUARE: &[(u8, i64, i64)] = &[
+        (b'M', -3 * U, -3 * U),
+        (b'L', 3 * U, -3 * U),
+        (b'L', 3 * U, 3 * U),
+        (b'L', -3 * U, 3 * U),
+        (b'Z', 0, 0),
+    ];
+    const TRIANGLE: &[(u8, i64, i64)] = &[
+        (b'M', 0, -4 * U),
+        (b'L', 4 * U, 3 * U),
+        (b'L', -4 * U, 3 * U),
+        (b'Z', 0, 0),
+    ];
+    const CROSS: &[(u8, i64, i64)] = &[
+        (b'M', -3 * U, -3 * U),
+        (b'L', 3 * U, 3 * U),
+        (b'M', 3 * U, -3 * U),
+        (b'L', -3 * U, 3 * U),
+    ];
+    let steps = match style % 4 {
+        0 => DIAMOND,
+        1 => SQUARE,
+        2 => TRIANGLE,
+        _ => CROSS,
+    };
+    for &(command, dx, dy) in steps {
+        out.push(char::from(command));
+        if command != b'Z' {
+            push_c(out, x + dx);
+            out.push(' ');
+            push_c(out, y + dy);
+        }
     }
 }
 
@@ -620,15 +674,19 @@ const PLOT_H: i64 = 180 * U;
 pub fn fees_chart(report: &CompoundReport, w: &Words) -> Option<(LineChart, RateTable)> {
     let fees = report.fees.as_ref()?;
     // Periods in time order, with each type's rate and the total.
+    // Keyed by (months since year 0 of the period's first month, months covered), which sorts
+    // as the periods' start and length do.
     type PeriodRates = BTreeMap<String, (i64, i64)>;
-    let mut periods: BTreeMap<(String, String), (String, PeriodRates)> = BTreeMap::new();
+    let mut periods: BTreeMap<(i64, i64), (String, PeriodRates)> = BTreeMap::new();
     let mut types: Vec<String> = Vec::new();
     for year in fees.years.iter().rev() {
         for r in &year.rows {
             let period = crate::ledger::calendar::Period::parse(&r.period_key)?;
+            use chrono::Datelike;
+            let start = period.start();
             let key = (
-                period.start().format("%Y-%m").to_string(),
-                format!("{:02}", period.month_count()),
+                i64::from(start.year()) * 12 + i64::from(start.month0()),
+                i64::from(period.month_count()),
             );
             let entry = periods
                 .entry(key)
@@ -648,16 +706,11 @@ pub fn fees_chart(report: &CompoundReport, w: &Words) -> Option<(LineChart, Rate
     let multi = types.len() > 1;
     let total_label = w.get("total").to_string();
     // Months from the first period's start, for x positions.
-    let month_index = |ym: &str| -> i64 {
-        let y: i64 = ym[..4].parse().unwrap_or(0);
-        let m: i64 = ym[5..7].parse().unwrap_or(1);
-        y * 12 + m - 1
-    };
-    let keys: Vec<&(String, String)> = periods.keys().collect();
-    let first = month_index(&keys[0].0);
+    let keys: Vec<&(i64, i64)> = periods.keys().collect();
+    let first = keys[0].0;
     let last_end = keys
         .iter()
-        .map(|(ym, n)| month_index(ym) + n.parse::<i64>().unwrap_or(1))
+        .map(|(month, n)| month + n)
         .max()
         .unwrap_or(first + 1);
     let span_half_months = ((last_end - first) * 2).max(1);
@@ -683,9 +736,8 @@ pub fn fees_chart(report: &CompoundReport, w: &Words) -> Option<(LineChart, Rate
     let mut points: Vec<Vec<(i64, i64, String)>> = vec![Vec::new(); series_names.len()];
     let mut min_bp = 10_000;
     let mut max_bp = 10_000;
-    for ((ym, n), (label, rates)) in &periods {
-        let start = month_index(ym) - first;
-        let months: i64 = n.parse().unwrap_or(1);
+    for (&(month, months), (label, rates)) in &periods {
+        let start = month - first;
         let mid = start * 2 + months;
         let mut total = (0, 0);
         for (i, name) in series_names.iter().enumerate() {
@@ -757,13 +809,11 @@ pub fn fees_chart(report: &CompoundReport, w: &Words) -> Option<(LineChart, Rate
         let mut marks = String::new();
         for (k, (mid, bp, _)) in pts.iter().enumerate() {
             let (x, y) = (x_at(*mid), y_at(*bp));
-            d.push_str(&format!(
-                "{}{} {}",
-                if k == 0 { "M" } else { "L" },
-                c(x),
-                c(y)
-            ));
-            marks.push_str(&marker(i, x, y));
+            d.push(if k == 0 { 'M' } else { 'L' });
+            push_c(&mut d, x);
+            d.push(' ');
+            push_c(&mut d, y);
+            push_marker(&mut marks, i, x, y);
         }
         let (last_mid, last_bp, _) = pts[pts.len() - 1];
         ends.push((y_at(last_bp) + 4 * U, series.len()));
@@ -779,8 +829,8 @@ pub fn fees_chart(report: &CompoundReport, w: &Words) -> Option<(LineChart, Rate
     spread(&mut ends, 13 * U, PLOT_TOP + 4 * U, bottom + 4 * U);
     for (y, idx) in ends {
         if let Some(label) = series[idx].end_label.as_mut() {
-            label.y = c(y);
-            label.x = c(right + 7 * U);
+            label.y = Coord(y);
+            label.x = Coord(right + 7 * U);
         }
     }
     let legend_items: Vec<(&'static str, Option<usize>, String)> = series
@@ -949,9 +999,18 @@ pub fn fund_chart(report: &CompoundReport, w: &Words) -> Option<(LineChart, Vec<
         let x = x_at(days(&r.date));
         let y = y_at(r.balance.0);
         match prev_balance {
-            None => d.push_str(&format!("M{} {}", c(x), c(y))),
-            Some(_) => d.push_str(&format!("H{}V{}", c(x), c(y))),
+            None => {
+                d.push('M');
+                push_c(&mut d, x);
+                d.push(' ');
+            }
+            Some(_) => {
+                d.push('H');
+                push_c(&mut d, x);
+                d.push('V');
+            }
         }
+        push_c(&mut d, y);
         if r.kind == crate::ledger::fund::FundKind::Withdrawal {
             let before = prev_balance.unwrap_or(r.balance.0 + r.amount.0);
             let yb = y_at(before);
@@ -989,7 +1048,8 @@ pub fn fund_chart(report: &CompoundReport, w: &Words) -> Option<(LineChart, Vec<
         prev_balance = Some(r.balance.0);
     }
     // Carry the last balance to the right edge of the plot.
-    d.push_str(&format!("H{}", c(right)));
+    d.push('H');
+    push_c(&mut d, right);
     let first_row = rows.first()?;
     let last_row = rows.last()?;
     let total_out: Money = withdrawals.iter().map(|w| w.amount).sum();
@@ -1172,6 +1232,12 @@ mod tests {
         assert_eq!(c(0), "0.0");
         assert_eq!(c(1234), "123.4");
         assert_eq!(c(-5), "-0.5");
+        assert_eq!(c(-12_345), "-1234.5");
+        assert_eq!(c(i64::MIN), "-922337203685477580.8");
+        for tenths in [0, 7, 10, 1234, -5, -10, 99_999] {
+            let written = serde_json::to_string(&Coord(tenths)).unwrap();
+            assert_eq!(written, format!("\"{}\"", c(tenths)));
+        }
     }
 
     #[test]

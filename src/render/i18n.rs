@@ -158,11 +158,16 @@ impl Strings {
         tera.set_escape_fn(escape_to);
         tera.register_filter("fill", Fill);
         tera.register_filter("code", filter_code);
+        // The terms as template values once, so that a lookup hands out a shared copy.
+        let term_values: HashMap<String, Value> = terms
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect();
         tera.register_filter(
             "term",
             move |value: &Value, _: Kwargs, _: &State| -> Value {
-                match value.as_str().and_then(|s| terms.get(s)) {
-                    Some(text) => Value::from(text.as_str()),
+                match value.as_str().and_then(|s| term_values.get(s)) {
+                    Some(text) => text.clone(),
                     None => value.clone(),
                 }
             },
@@ -171,10 +176,9 @@ impl Strings {
         tera.register_filter(
             "period",
             move |value: &Value, _: Kwargs, _: &State| -> Value {
-                match value.as_str() {
-                    Some(text) => {
-                        Value::from(period_label(text, &f).unwrap_or_else(|| text.to_string()))
-                    }
+                match value.as_str().and_then(|text| period_label(text, &f)) {
+                    Some(label) => Value::from(label),
+                    // Not a period (a day, free text): the value as it is.
                     None => value.clone(),
                 }
             },
@@ -199,7 +203,7 @@ impl Strings {
             move |hundredths: i64, _: Kwargs, _: &State| -> String {
                 let number = Area(hundredths).to_display_string();
                 let number = number.trim_end_matches(|c: char| !c.is_ascii_digit());
-                pattern(&format, "area").replace("{n}", number)
+                fill_n(pattern(&format, "area"), number)
             },
         );
     }
@@ -211,20 +215,93 @@ impl Strings {
 pub fn escape_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = text.as_bytes();
     let mut plain = 0;
-    for (at, byte) in bytes.iter().enumerate() {
-        let entity: &[u8] = match byte {
+    let mut at = 0;
+    while at < bytes.len() {
+        // Eight bytes at a time past the plain ones (most of a page: Chinese text, figures).
+        if let Some(chunk) = bytes.get(at..at + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            if !may_need_escaping(word) {
+                at += 8;
+                continue;
+            }
+        }
+        let entity: &[u8] = match bytes[at] {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
             b'>' => b"&gt;",
             b'"' => b"&quot;",
             b'\'' => b"&#39;",
-            _ => continue,
+            _ => {
+                at += 1;
+                continue;
+            }
         };
         out.write_all(&bytes[plain..at])?;
         out.write_all(entity)?;
-        plain = at + 1;
+        at += 1;
+        plain = at;
     }
     out.write_all(&bytes[plain..])
+}
+
+/// Whether any of the eight bytes of `word` is one that [`escape_to`] replaces (it never answers
+/// no when one is; a yes only sends the bytes through the byte-by-byte check).
+fn may_need_escaping(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // A byte of `x` is zero exactly when the byte of `word` equals `byte`; the classic test sets
+    // a high bit for some byte whenever any byte is zero.
+    let has = |byte: u8| {
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    (has(b'&') | has(b'<') | has(b'>') | has(b'"') | has(b'\'')) != 0
+}
+
+/// Appends `text` escaped as [`escape_to`] writes it.
+pub fn push_escaped(out: &mut String, text: &str) {
+    let mut plain = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `at` is an ASCII byte, so both slices end on character boundaries.
+        out.push_str(&text[plain..at]);
+        out.push_str(entity);
+        plain = at + 1;
+    }
+    out.push_str(&text[plain..]);
+}
+
+/// Appends `template` with each `{name}` that `value` knows replaced by its value, in one pass;
+/// any other brace is kept as it is.
+fn push_filled<'v>(out: &mut String, template: &str, value: impl Fn(&str) -> Option<&'v str>) {
+    let mut rest = template;
+    while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
+        out.push_str(&rest[..open]);
+        let tail = &rest[open..];
+        match tail
+            .as_bytes()
+            .iter()
+            .position(|&b| b == b'}')
+            .and_then(|close| Some((close, value(&tail[1..close])?)))
+        {
+            Some((close, text)) => {
+                out.push_str(text);
+                rest = &tail[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
 }
 
 /// `text` escaped as tera escapes what a template prints (see [`escape_to`]).
@@ -254,10 +331,11 @@ impl Words {
 
     /// The string `key` with its `{name}` placeholders replaced by `args`.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut out = self.get(key).to_string();
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
+        let template = self.get(key);
+        let mut out = String::with_capacity(template.len() + 32);
+        push_filled(&mut out, template, |name| {
+            args.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+        });
         out
     }
 
@@ -292,6 +370,13 @@ fn filter_code(value: &Value, _: Kwargs, _: &State) -> Value {
     Value::from(code.unwrap_or_else(|| text.to_string()))
 }
 
+/// `template` with its `{n}` placeholders replaced by `number`.
+fn fill_n(template: &str, number: &str) -> String {
+    let mut out = String::with_capacity(template.len() + number.len());
+    push_filled(&mut out, template, |name| (name == "n").then_some(number));
+    out
+}
+
 fn pattern<'a>(format: &'a HashMap<String, String>, key: &str) -> &'a str {
     format.get(key).map(String::as_str).unwrap_or("{n}")
 }
@@ -309,12 +394,18 @@ fn period_label(text: &str, format: &HashMap<String, String>) -> Option<String> 
         Period::Month(_, m) => ("period_month", m),
     };
     let template = format.get(key)?;
-    Some(
-        template
-            .replace("{year}", &period.year().to_string())
-            .replace("{nn}", &format!("{number:02}"))
-            .replace("{n}", &number.to_string()),
-    )
+    let year = period.year().to_string();
+    let digits = [b'0' + number / 10 % 10, b'0' + number % 10];
+    let nn = std::str::from_utf8(&digits).unwrap_or_default();
+    let n = if number < 10 { &nn[1..] } else { nn };
+    let mut out = String::with_capacity(template.len() + 8);
+    push_filled(&mut out, template, |name| match name {
+        "year" => Some(year.as_str()),
+        "nn" => Some(nn),
+        "n" => Some(n),
+        _ => None,
+    });
+    Some(out)
 }
 
 /// The provenance of a total (`compute::provenance::LineRanges` as the template sees it:
@@ -340,11 +431,14 @@ fn source_lines(value: &Value, format: &HashMap<String, String>) -> Option<Strin
     }
     let template = format.get("source_lines")?;
     let separator = format.get("line_separator")?;
-    Some(
-        template
-            .replace("{file}", file)
-            .replace("{lines}", &worded.join(separator)),
-    )
+    let lines = worded.join(separator);
+    let mut out = String::with_capacity(template.len() + file.len() + lines.len());
+    push_filled(&mut out, template, |name| match name {
+        "file" => Some(file),
+        "lines" => Some(lines.as_str()),
+        _ => None,
+    });
+    Some(out)
 }
 
 /// A headline amount: zh in 万 with two decimals (17.26万), en in thousands of yuan with one
@@ -369,10 +463,7 @@ fn big_amount(fen: i64, lang: Lang, format: &HashMap<String, String>) -> String 
         .next()
         .unwrap_or("0");
     let number = format!("{grouped}.{fraction}");
-    format!(
-        "{sign}{}",
-        pattern(format, "big_amount").replace("{n}", &number)
-    )
+    format!("{sign}{}", fill_n(pattern(format, "big_amount"), &number))
 }
 
 /// `{{ t.page.key | fill(year=y.year, name=compound.name) }}`: replaces `{year}`, `{name}` … in a
@@ -381,39 +472,36 @@ struct Fill;
 
 impl tera::Filter<&str, TeraResult<Value>> for Fill {
     fn call(&self, text: &str, args: Kwargs, _: &State) -> TeraResult<Value> {
-        let mut out = Vec::with_capacity(text.len() + 32);
+        let mut out = String::with_capacity(text.len() + 32);
         let mut rest = text;
         // One pass over the string: each `{name}` with a matching argument is replaced, any
         // other brace is kept as it is.
-        while let Some(open) = rest.find('{') {
-            out.extend_from_slice(&rest.as_bytes()[..open]);
+        while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
+            out.push_str(&rest[..open]);
             let tail = &rest[open..];
             let value = tail
-                .find('}')
+                .as_bytes()
+                .iter()
+                .position(|&b| b == b'}')
                 .and_then(|close| Some((close, args.get::<&Value>(&tail[1..close]).ok()??)));
             match value {
                 Some((close, value)) => {
-                    let written = match value.as_str() {
+                    match value.as_str() {
                         // Already escaped (the output of `fill`, `| safe`): written as it is.
-                        Some(s) if value.is_safe() => {
-                            out.extend_from_slice(s.as_bytes());
-                            Ok(())
-                        }
-                        Some(s) => escape_to(s, &mut out),
-                        None if value.is_none() => Ok(()),
-                        None => escape_to(&value.to_string(), &mut out),
-                    };
-                    written.map_err(|e| tera::Error::message(e.to_string()))?;
+                        Some(s) if value.is_safe() => out.push_str(s),
+                        Some(s) => push_escaped(&mut out, s),
+                        None if value.is_none() => {}
+                        None => push_escaped(&mut out, &value.to_string()),
+                    }
                     rest = &tail[close + 1..];
                 }
                 None => {
-                    out.push(b'{');
+                    out.push('{');
                     rest = &tail[1..];
                 }
             }
         }
-        out.extend_from_slice(rest.as_bytes());
-        let out = String::from_utf8(out).map_err(|e| tera::Error::message(e.to_string()))?;
+        out.push_str(rest);
         Ok(Value::safe_string(&out))
     }
 
@@ -539,6 +627,49 @@ mod tests {
             Some("Q1 2024")
         );
         assert_eq!(period_label("2024年3月", &f).as_deref(), Some("2024-03"));
+        assert_eq!(period_label("2024年12月", &f).as_deref(), Some("2024-12"));
         assert_eq!(period_label("2024-03-31", &f), None);
+    }
+
+    #[test]
+    fn escaping_finds_every_special_byte_wherever_it_sits() {
+        let specials = ["&", "<", ">", "\"", "'"];
+        let entities = ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"];
+        for (special, entity) in specials.iter().zip(entities) {
+            for before in 0..20 {
+                for after in [0, 1, 7, 8, 9, 17] {
+                    let head = "收".repeat(before / 3) + &"9".repeat(before % 3);
+                    let tail = "a-1.5 ".repeat(after);
+                    let text = format!("{head}{special}{tail}{special}");
+                    assert_eq!(escape(&text), format!("{head}{entity}{tail}{entity}"));
+                }
+            }
+        }
+        let plain = "¥1,234.56 收支 M4 4h7v1h-7z / ~ {x} 第2季度".repeat(3);
+        assert_eq!(escape(&plain), plain);
+        for byte in 0u8..128 {
+            let text = format!("{}{}", "x".repeat(8), char::from(byte));
+            let expected = !matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'');
+            assert_eq!(escape(&text) == text, expected, "byte {byte}");
+        }
+    }
+
+    #[test]
+    fn words_fill_named_placeholders_and_keep_other_braces() {
+        let words = Strings::resolve(
+            &[layer(
+                "zh",
+                "[x]\na = \"{a}-{b}-{a} {c} {{a}} {\"\nb = \"none\"",
+            )],
+            Lang::Zh,
+        )
+        .unwrap()
+        .words("x");
+        assert_eq!(
+            words.fill("a", &[("a", "1"), ("b", "<2>")]),
+            "1-<2>-1 {c} {1} {"
+        );
+        assert_eq!(words.fill("b", &[("a", "1")]), "none");
+        assert_eq!(words.fill("missing", &[]), "missing");
     }
 }

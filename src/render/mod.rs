@@ -184,6 +184,15 @@ fn serialising_failed(detail: String) -> Fatal {
     }
 }
 
+/// Item `index` of the list at `path` (dotted) of an already converted record: a shared copy, so
+/// a page about one project, tender or notice does not convert it again; none if there is none.
+fn item(record: &Value, path: &str, index: Option<usize>) -> Value {
+    index
+        .and_then(|i| record.get_from_path(path)?.as_array()?.get(i))
+        .cloned()
+        .unwrap_or_else(Value::none)
+}
+
 /// `../` repeated `depth` times (empty at the root).
 fn root_prefix(depth: usize) -> String {
     "../".repeat(depth)
@@ -335,7 +344,7 @@ impl SiteRenderer {
         );
         let compound =
             Value::try_from_serializable(report).map_err(|e| serialising_failed(e.to_string()))?;
-        ctx.insert_value("compound", compound);
+        ctx.insert_value("compound", compound.clone());
         let page =
             |ctx: &mut Context, path: String, template: &str, section: &str, own: &[&str]| {
                 let result = self.page(sink, &path, template, ctx, section);
@@ -377,8 +386,8 @@ impl SiteRenderer {
                 )?;
             }
         }
-        for project in &report.projects {
-            ctx.insert("project", project);
+        for (index, project) in report.projects.iter().enumerate() {
+            ctx.insert_value("project", item(&compound, "projects", Some(index)));
             if report.unit_pages_public && !project.shares.is_empty() {
                 let path = format!("{slug}/projects/{}-shares.html", project.id);
                 page(&mut ctx, path, "shares.html", "fund", &[])?;
@@ -396,8 +405,8 @@ impl SiteRenderer {
                 &["project", "description_html"],
             )?;
         }
-        for tender in &report.tenders {
-            ctx.insert("tender", tender);
+        for (index, tender) in report.tenders.iter().enumerate() {
+            ctx.insert_value("tender", item(&compound, "tenders", Some(index)));
             let path = format!("{slug}/tenders/{}.html", tender.id);
             page(&mut ctx, path, "tender.html", "tenders", &["tender"])?;
         }
@@ -414,8 +423,8 @@ impl SiteRenderer {
             "notices",
             &["excerpts"],
         )?;
-        for notice in &report.notices {
-            ctx.insert("notice", notice);
+        for (index, notice) in report.notices.iter().enumerate() {
+            ctx.insert_value("notice", item(&compound, "notices", Some(index)));
             ctx.insert("body_html", &markdown::to_safe_html(&notice.body_markdown));
             let path = format!("{slug}/notices/{}.html", notice.id);
             page(

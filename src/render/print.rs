@@ -3,11 +3,13 @@
 //! online page at its absolute address (`base_url`); the code's module matrix comes from the
 //! `qrcode` crate and is handed to the template as SVG path data only.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
-use tera::Context;
+use tera::{Context, Value};
 
 use super::i18n::Words;
-use super::{Sink, SiteRenderer};
+use super::{Sink, SiteRenderer, item};
 use crate::compute::CompoundReport;
 use crate::compute::disclosure::Disclosure;
 use crate::error::Fatal;
@@ -36,20 +38,18 @@ pub struct QrView {
 /// checkerboard breaks every run at the second module, and the print tests decode each code.
 const MASK: qrcode::canvas::MaskPattern = qrcode::canvas::MaskPattern::Checkerboard;
 
-/// Appends `n` in decimal.
-fn push_number(out: &mut String, n: usize) {
-    let mut buffer = [0u8; 20];
-    let mut start = buffer.len();
-    let mut n = n;
-    loop {
-        start -= 1;
-        buffer[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
+/// Appends `n` in decimal (a module count: three digits at most, more handled all the same).
+fn push_number(out: &mut Vec<u8>, n: usize) {
+    let digit = |d: usize| b'0' + (d % 10) as u8;
+    match n {
+        0..=9 => out.push(digit(n)),
+        10..=99 => out.extend_from_slice(&[digit(n / 10), digit(n)]),
+        100..=999 => out.extend_from_slice(&[digit(n / 100), digit(n / 10), digit(n)]),
+        _ => {
+            push_number(out, n / 10);
+            out.push(digit(n));
         }
     }
-    out.extend(buffer[start..].iter().map(|&digit| char::from(digit)));
 }
 
 /// The QR code of `text`, or `None` if it is too long to encode.
@@ -64,7 +64,8 @@ pub fn qr(text: &str) -> Option<QrView> {
     canvas.apply_mask(MASK);
     let width = usize::try_from(version.width()).ok()?;
     let colors = canvas.into_colors();
-    let mut d = String::with_capacity(width * width);
+    // Bytes, checked as text once at the end: only ASCII letters, digits and spaces go in.
+    let mut d: Vec<u8> = Vec::with_capacity(width * width);
     for y in 0..width {
         let mut x = 0;
         while x < width {
@@ -76,15 +77,18 @@ pub fn qr(text: &str) -> Option<QrView> {
                 let run = x - start;
                 // `M{x} {y}h{run}v1h-{run}z`, without the formatting machinery: a code has
                 // hundreds of runs.
-                d.push('M');
+                d.push(b'M');
                 push_number(&mut d, start + QUIET_ZONE);
-                d.push(' ');
+                d.push(b' ');
                 push_number(&mut d, y + QUIET_ZONE);
-                d.push('h');
+                d.push(b'h');
+                let from = d.len();
                 push_number(&mut d, run);
-                d.push_str("v1h-");
-                push_number(&mut d, run);
-                d.push('z');
+                let to = d.len();
+                d.extend_from_slice(b"v1h-");
+                // The run's digits again.
+                d.extend_from_within(from..to);
+                d.push(b'z');
             } else {
                 x += 1;
             }
@@ -92,7 +96,7 @@ pub fn qr(text: &str) -> Option<QrView> {
     }
     Some(QrView {
         size: width + 2 * QUIET_ZONE,
-        d,
+        d: String::from_utf8(d).ok()?,
         url: text.to_string(),
     })
 }
@@ -173,12 +177,6 @@ fn disclosure_text<'a>(d: &'a Disclosure, w: &Words) -> DisclosureText<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct PrintEntry<'a> {
-    disclosure: &'a Disclosure,
-    text: DisclosureText<'a>,
-}
-
 impl SiteRenderer {
     /// The print pages of one compound and their index. `ctx` already holds `site` and
     /// `compound`; what is added here is removed again.
@@ -193,28 +191,42 @@ impl SiteRenderer {
             return Ok(());
         }
         let slug = &report.slug;
-        for d in items {
+        // The records the pages show are taken from the compound as already converted.
+        let compound = ctx.get("compound").cloned().unwrap_or_else(Value::none);
+        // Each disclosure's words, worded and converted once for its page and the index.
+        let texts = items
+            .iter()
+            .map(|d| Value::try_from_serializable(&disclosure_text(d, &self.disclosure_words)))
+            .collect::<Result<Vec<Value>, _>>()
+            .map_err(|e| Fatal::Template {
+                name: "print.html".to_string(),
+                detail: e.to_string(),
+            })?;
+        for ((index, d), text) in items.iter().enumerate().zip(&texts) {
             let url = absolute_url(&self.site.base_url, &format!("{slug}/{}", d.online));
-            ctx.insert("disclosure", d);
-            ctx.insert("text", &disclosure_text(d, &self.disclosure_words));
+            ctx.insert_value(
+                "disclosure",
+                item(&compound, "disclosures.items", Some(index)),
+            );
+            ctx.insert_value("text", text.clone());
             ctx.insert("qr", &url.as_deref().and_then(qr));
             ctx.insert("online_url", &url);
             match d.kind {
                 "project" => {
-                    let p = report.projects.iter().find(|p| p.id == d.subject);
-                    ctx.insert("project", &p);
+                    let p = report.projects.iter().position(|p| p.id == d.subject);
+                    ctx.insert_value("project", item(&compound, "projects", p));
                 }
                 "tender" => {
-                    let t = report.tenders.iter().find(|t| t.id == d.subject);
-                    ctx.insert("tender", &t);
+                    let t = report.tenders.iter().position(|t| t.id == d.subject);
+                    ctx.insert_value("tender", item(&compound, "tenders", t));
                 }
                 _ => {
                     let p = report
                         .disclosures
                         .revenue_periods
                         .iter()
-                        .find(|p| p.key == d.subject);
-                    ctx.insert("period", &p);
+                        .position(|p| p.key == d.subject);
+                    ctx.insert_value("period", item(&compound, "disclosures.revenue_periods", p));
                 }
             }
             let path = format!("{slug}/print/{}.html", d.id);
@@ -232,14 +244,16 @@ impl SiteRenderer {
             }
             result?;
         }
-        let entries: Vec<PrintEntry> = items
-            .iter()
-            .map(|d| PrintEntry {
-                disclosure: d,
-                text: disclosure_text(d, &self.disclosure_words),
+        // `{disclosure, text}` per item, from the values the pages had.
+        let entries: Vec<Value> = texts
+            .into_iter()
+            .enumerate()
+            .map(|(index, text)| {
+                let disclosure = item(&compound, "disclosures.items", Some(index));
+                Value::from(BTreeMap::from([("disclosure", disclosure), ("text", text)]))
             })
             .collect();
-        ctx.insert("print_items", &entries);
+        ctx.insert_value("print_items", Value::from(entries));
         let result = self.page(
             sink,
             &format!("{slug}/print/index.html"),
@@ -275,5 +289,14 @@ mod tests {
         );
         // The top-left finder pattern starts with a run of 7 dark modules inside the quiet zone.
         assert!(q.d.starts_with("M4 4h7v1h-7z"), "{}", q.d);
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 9, 10, 42, 99, 100, 185, 999, 1000, 12345, usize::MAX] {
+            let mut out = Vec::new();
+            push_number(&mut out, n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
     }
 }
