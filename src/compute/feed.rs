@@ -178,8 +178,24 @@ fn by_key<T>(quarters: BTreeMap<(i32, u32), T>) -> Vec<(String, String, T)> {
 }
 
 /// The newest `limit` entries of a compound, newest first (ties in a fixed order). Notices'
-/// excerpts (markdown to text) are made only for the entries kept.
+/// excerpts (markdown to text) are made only for the entries kept. The first list made is kept
+/// with the report: a later call for as many entries or fewer (the summary's few, after the
+/// compound's feed) takes them from it.
 pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
+    if let Some((made, list)) = report.feed_entries.get()
+        && limit <= *made
+    {
+        return list[..limit.min(list.len())].to_vec();
+    }
+    let list = newest(report, limit);
+    if report.feed_entries.get().is_none() {
+        let _ = report.feed_entries.set((limit, list.clone()));
+    }
+    list
+}
+
+/// [`entries`], made afresh.
+fn newest(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
     let slug = report.slug.as_str();
     let mut out = Vec::new();
     for n in &report.notices {

@@ -77,6 +77,10 @@ pub struct CompoundReport {
     pub ledger_commit: Option<String>,
     #[serde(skip)]
     pub ledger_dirty: bool,
+    /// The newest feed entries once made (with how many were asked for): the compound's feed
+    /// and its summary take them from here instead of making them twice.
+    #[serde(skip)]
+    pub feed_entries: std::sync::OnceLock<(usize, Vec<feed::FeedEntry>)>,
 }
 
 /// Revision histories of a compound's CSV ledgers.
@@ -958,6 +962,7 @@ pub fn report(books: &CompoundBooks, rules: &crate::config::Rules) -> CompoundRe
         history: Histories::default(),
         ledger_commit: None,
         ledger_dirty: false,
+        feed_entries: std::sync::OnceLock::new(),
     }
 }
 
