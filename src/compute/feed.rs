@@ -135,10 +135,7 @@ fn mark_partial(mut e: FeedEntry, key: &str) -> FeedEntry {
         .and_then(|y| y.parse().ok())
         .zip(key.get(5..6).and_then(|q| q.parse().ok()))
         .map(|(y, q)| {
-            crate::ledger::calendar::Period::Quarter(y, q)
-                .end()
-                .format("%Y-%m-%d")
-                .to_string()
+            crate::ledger::calendar::iso_date(crate::ledger::calendar::Period::Quarter(y, q).end())
         });
     if end.is_some_and(|end| e.date < end) {
         e.through = Some(e.date.clone());

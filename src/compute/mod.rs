@@ -27,7 +27,7 @@ use provenance::SourceLines;
 
 /// Dates on the site: 2024-05-01.
 pub(crate) fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    crate::ledger::calendar::iso_date(d)
 }
 
 fn opt_day(d: Option<NaiveDate>) -> Option<String> {

@@ -226,15 +226,61 @@ impl When {
 
     pub fn label(self) -> String {
         match self {
-            When::Day(d) => d.format("%Y-%m-%d").to_string(),
+            When::Day(d) => iso_date(d),
             When::Period(p) => p.label(),
         }
     }
 }
 
+/// `2024-05-01`: what chrono's `format("%Y-%m-%d")` writes, without reading the pattern each
+/// time (dates are written tens of thousands of times a build).
+pub fn iso_date(d: NaiveDate) -> String {
+    let year = d.year();
+    let Ok(y) = u32::try_from(year) else {
+        return d.format("%Y-%m-%d").to_string();
+    };
+    if y > 9999 {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let mut out = String::with_capacity(10);
+    for n in [y / 1000, y / 100, y / 10, y] {
+        out.push(digit(n));
+    }
+    out.push('-');
+    out.push(digit(d.month() / 10));
+    out.push(digit(d.month()));
+    out.push('-');
+    out.push(digit(d.day() / 10));
+    out.push(digit(d.day()));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_dates_are_written_as_chrono_writes_them() {
+        for (y, m, day) in [
+            (2024, 5, 1),
+            (1999, 12, 31),
+            (0, 1, 1),
+            (7, 10, 9),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-1, 3, 4),
+            (-12345, 6, 7),
+        ] {
+            let date = d(y, m, day);
+            assert_eq!(iso_date(date), date.format("%Y-%m-%d").to_string());
+        }
+        let mut date = d(2023, 1, 1);
+        while date.year() < 2027 {
+            assert_eq!(iso_date(date), date.format("%Y-%m-%d").to_string());
+            date = date.succ_opt().unwrap();
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
