@@ -102,7 +102,8 @@ pub fn urn_uuid(name: &str) -> String {
 
 /// RFC 3339 for a date of the ledgers: midnight in China (UTC+8).
 pub fn rfc3339(date: &str) -> String {
-    format!("{date}T00:00:00+08:00")
+    // Joined without `format!`, which costs more than the copying (dates are many).
+    [date, "T00:00:00+08:00"].concat()
 }
 
 fn entry(
@@ -115,7 +116,7 @@ fn entry(
     figures: Figures,
 ) -> FeedEntry {
     FeedEntry {
-        id: urn_uuid(&format!("sanwu-feed\u{0}{slug}\u{0}{kind}\u{0}{key}")),
+        id: urn_uuid(&["sanwu-feed", slug, kind, key].join("\u{0}")),
         kind: kind.to_string(),
         label,
         path,
@@ -201,7 +202,7 @@ fn newest(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
             "notice",
             &n.id,
             n.title.clone(),
-            format!("{slug}/notices/{}.html", n.id),
+            [slug, "/notices/", &n.id, ".html"].concat(),
             &n.date,
             Figures::default(),
         );
@@ -215,7 +216,7 @@ fn newest(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
             "tender",
             &t.id,
             t.title.clone(),
-            format!("{slug}/tenders/{}.html", t.id),
+            [slug, "/tenders/", &t.id, ".html"].concat(),
             awarded,
             Figures {
                 bids: Some(t.bids.len()),
@@ -249,7 +250,7 @@ fn newest(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
                 "fees",
                 key,
                 label.to_string(),
-                format!("{slug}/fees.html"),
+                [slug, "/fees.html"].concat(),
                 end,
                 Figures {
                     receivable: Some(receivable),
@@ -283,7 +284,7 @@ fn newest(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
                 "revenue",
                 &key,
                 label,
-                format!("{slug}/revenue.html"),
+                [slug, "/revenue.html"].concat(),
                 date,
                 Figures {
                     gross: Some(gross),
@@ -323,7 +324,7 @@ fn newest(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
                 "fund",
                 &key,
                 label,
-                format!("{slug}/fund.html"),
+                [slug, "/fund.html"].concat(),
                 date,
                 Figures {
                     deposits: Some(deposits),
@@ -340,11 +341,12 @@ fn newest(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
     out.truncate(limit);
     for e in out.iter_mut().filter(|e| e.kind == "notice") {
         let prefix = format!("{slug}/notices/");
-        if let Some(n) = report
-            .notices
-            .iter()
-            .find(|n| e.path.strip_prefix(&prefix) == Some(&format!("{}.html", n.id)))
-        {
+        if let Some(n) = report.notices.iter().find(|n| {
+            e.path
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix(".html"))
+                == Some(n.id.as_str())
+        }) {
             e.excerpt = crate::render::markdown::excerpt(&n.body_markdown, 120);
         }
     }
