@@ -193,9 +193,25 @@ fn parse_year(s: &str) -> Result<i32, ()> {
         .ok_or(())
 }
 
+impl Period {
+    /// The year and month `start()` falls in: ordered as the start dates are (each is a month's
+    /// first day), without making the date where the month is a real one.
+    fn start_month(self) -> (i32, u32) {
+        let (month, _) = self.months();
+        let year = self.year();
+        if (1..=12).contains(&month) && (-200_000..=200_000).contains(&year) {
+            (year, month)
+        } else {
+            let start = self.start();
+            (start.year(), start.month())
+        }
+    }
+}
+
 impl Ord for Period {
+    /// By start, and of periods starting together the longer first.
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.start(), other.month_count()).cmp(&(other.start(), self.month_count()))
+        (self.start_month(), other.month_count()).cmp(&(other.start_month(), self.month_count()))
     }
 }
 
@@ -303,6 +319,25 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Periods are ordered as their start dates (then longer first) order them.
+        #[test]
+        fn periods_order_by_start_date(
+            a in (1900..2100i32, 0..4u8, 1..13u8),
+            b in (1900..2100i32, 0..4u8, 1..13u8),
+        ) {
+            let period = |(y, kind, n): (i32, u8, u8)| match kind {
+                0 => Period::Year(y),
+                1 => Period::Half(y, 1 + n % 2),
+                2 => Period::Quarter(y, 1 + n % 4),
+                _ => Period::Month(y, n),
+            };
+            let (a, b) = (period(a), period(b));
+            proptest::prop_assert_eq!(
+                a.cmp(&b),
+                (a.start(), b.month_count()).cmp(&(b.start(), a.month_count()))
+            );
+        }
+
         /// The quick path reads a date exactly as the general one does.
         #[test]
         fn the_quick_date_path_agrees_with_the_general_one(text in "[0-9x/.年-]{8,11}") {
