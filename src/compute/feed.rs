@@ -116,7 +116,9 @@ fn entry(
     figures: Figures,
 ) -> FeedEntry {
     FeedEntry {
-        id: urn_uuid(&["sanwu-feed", slug, kind, key].join("\u{0}")),
+        // The name the id is made from; `newest` turns it into the id only for the entries kept
+        // (and for those it must order by id).
+        id: ["sanwu-feed", slug, kind, key].join("\u{0}"),
         kind: kind.to_string(),
         label,
         path,
@@ -337,8 +339,7 @@ fn newest(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
             out.push(mark_partial(e, &key));
         }
     }
-    sort_newest_first(&mut out);
-    out.truncate(limit);
+    keep_newest(&mut out, limit);
     for e in out.iter_mut().filter(|e| e.kind == "notice") {
         let prefix = format!("{slug}/notices/");
         if let Some(n) = report.notices.iter().find(|n| {
@@ -351,6 +352,35 @@ fn newest(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
         }
     }
     out
+}
+
+/// Sorts entries made by [`entry`] newest first (as [`sort_newest_first`] does), keeps the first
+/// `limit` and makes their ids. Only entries of the same day and page need their ids to be
+/// ordered, so only theirs are made before the list is cut.
+fn keep_newest(out: &mut Vec<FeedEntry>, limit: usize) {
+    out.sort_by(|a, b| (&b.date, &a.path).cmp(&(&a.date, &b.path)));
+    let mut run = 0;
+    while run < out.len() {
+        let same = out[run..]
+            .iter()
+            .take_while(|e| (&e.date, &e.path) == (&out[run].date, &out[run].path))
+            .count();
+        if same > 1 {
+            let ties = &mut out[run..run + same];
+            ties.iter_mut().for_each(make_id);
+            ties.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+        run += same;
+    }
+    out.truncate(limit);
+    out.iter_mut().for_each(make_id);
+}
+
+/// Turns the name an entry was made with into its id (once).
+fn make_id(e: &mut FeedEntry) {
+    if !e.id.starts_with("urn:uuid:") {
+        e.id = urn_uuid(&e.id);
+    }
 }
 
 /// Newest first; on the same day in a fixed order (path, then id).
@@ -384,6 +414,32 @@ mod tests {
             &hex[20..32]
         );
         assert_eq!(urn_uuid("x"), grouped);
+    }
+
+    #[test]
+    fn entries_are_kept_in_the_order_their_ids_give() {
+        // Few dates and pages, so that many entries tie on both and are ordered by id.
+        let made: Vec<FeedEntry> = (0..60)
+            .map(|i| {
+                entry(
+                    "s",
+                    ["fees", "revenue", "notice"][i % 3],
+                    &format!("k{i}"),
+                    String::new(),
+                    format!("s/{}.html", i % 4),
+                    ["2025-01-01", "2025-06-30", "2024-12-31"][i % 5 % 3],
+                    Figures::default(),
+                )
+            })
+            .collect();
+        let mut expected = made.clone();
+        expected.iter_mut().for_each(make_id);
+        sort_newest_first(&mut expected);
+        for limit in [0, 1, 7, 20, 59, 60, 100] {
+            let mut kept = made.clone();
+            keep_newest(&mut kept, limit);
+            assert_eq!(kept, expected[..limit.min(60)], "{limit}");
+        }
     }
 
     #[test]
