@@ -102,7 +102,8 @@ pub fn urn_uuid(name: &str) -> String {
 
 /// RFC 3339 for a date of the ledgers: midnight in China (UTC+8).
 pub fn rfc3339(date: &str) -> String {
-    format!("{date}T00:00:00+08:00")
+    // Joined without `format!`, which costs more than the copying (dates are many).
+    [date, "T00:00:00+08:00"].concat()
 }
 
 fn entry(
@@ -115,7 +116,9 @@ fn entry(
     figures: Figures,
 ) -> FeedEntry {
     FeedEntry {
-        id: urn_uuid(&format!("sanwu-feed\u{0}{slug}\u{0}{kind}\u{0}{key}")),
+        // The name the id is made from; `newest` turns it into the id only for the entries kept
+        // (and for those it must order by id).
+        id: ["sanwu-feed", slug, kind, key].join("\u{0}"),
         kind: kind.to_string(),
         label,
         path,
@@ -135,10 +138,7 @@ fn mark_partial(mut e: FeedEntry, key: &str) -> FeedEntry {
         .and_then(|y| y.parse().ok())
         .zip(key.get(5..6).and_then(|q| q.parse().ok()))
         .map(|(y, q)| {
-            crate::ledger::calendar::Period::Quarter(y, q)
-                .end()
-                .format("%Y-%m-%d")
-                .to_string()
+            crate::ledger::calendar::iso_date(crate::ledger::calendar::Period::Quarter(y, q).end())
         });
     if end.is_some_and(|end| e.date < end) {
         e.through = Some(e.date.clone());
@@ -178,8 +178,24 @@ fn by_key<T>(quarters: BTreeMap<(i32, u32), T>) -> Vec<(String, String, T)> {
 }
 
 /// The newest `limit` entries of a compound, newest first (ties in a fixed order). Notices'
-/// excerpts (markdown to text) are made only for the entries kept.
+/// excerpts (markdown to text) are made only for the entries kept. The first list made is kept
+/// with the report: a later call for as many entries or fewer (the summary's few, after the
+/// compound's feed) takes them from it.
 pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
+    if let Some((made, list)) = report.feed_entries.get()
+        && limit <= *made
+    {
+        return list[..limit.min(list.len())].to_vec();
+    }
+    let list = newest(report, limit);
+    if report.feed_entries.get().is_none() {
+        let _ = report.feed_entries.set((limit, list.clone()));
+    }
+    list
+}
+
+/// [`entries`], made afresh.
+fn newest(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
     let slug = report.slug.as_str();
     let mut out = Vec::new();
     for n in &report.notices {
@@ -188,7 +204,7 @@ pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
             "notice",
             &n.id,
             n.title.clone(),
-            format!("{slug}/notices/{}.html", n.id),
+            [slug, "/notices/", &n.id, ".html"].concat(),
             &n.date,
             Figures::default(),
         );
@@ -202,7 +218,7 @@ pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
             "tender",
             &t.id,
             t.title.clone(),
-            format!("{slug}/tenders/{}.html", t.id),
+            [slug, "/tenders/", &t.id, ".html"].concat(),
             awarded,
             Figures {
                 bids: Some(t.bids.len()),
@@ -236,7 +252,7 @@ pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
                 "fees",
                 key,
                 label.to_string(),
-                format!("{slug}/fees.html"),
+                [slug, "/fees.html"].concat(),
                 end,
                 Figures {
                     receivable: Some(receivable),
@@ -270,7 +286,7 @@ pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
                 "revenue",
                 &key,
                 label,
-                format!("{slug}/revenue.html"),
+                [slug, "/revenue.html"].concat(),
                 date,
                 Figures {
                     gross: Some(gross),
@@ -310,7 +326,7 @@ pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
                 "fund",
                 &key,
                 label,
-                format!("{slug}/fund.html"),
+                [slug, "/fund.html"].concat(),
                 date,
                 Figures {
                     deposits: Some(deposits),
@@ -323,19 +339,48 @@ pub fn entries(report: &CompoundReport, limit: usize) -> Vec<FeedEntry> {
             out.push(mark_partial(e, &key));
         }
     }
-    sort_newest_first(&mut out);
-    out.truncate(limit);
+    keep_newest(&mut out, limit);
     for e in out.iter_mut().filter(|e| e.kind == "notice") {
         let prefix = format!("{slug}/notices/");
-        if let Some(n) = report
-            .notices
-            .iter()
-            .find(|n| e.path.strip_prefix(&prefix) == Some(&format!("{}.html", n.id)))
-        {
+        if let Some(n) = report.notices.iter().find(|n| {
+            e.path
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix(".html"))
+                == Some(n.id.as_str())
+        }) {
             e.excerpt = crate::render::markdown::excerpt(&n.body_markdown, 120);
         }
     }
     out
+}
+
+/// Sorts entries made by [`entry`] newest first (as [`sort_newest_first`] does), keeps the first
+/// `limit` and makes their ids. Only entries of the same day and page need their ids to be
+/// ordered, so only theirs are made before the list is cut.
+fn keep_newest(out: &mut Vec<FeedEntry>, limit: usize) {
+    out.sort_by(|a, b| (&b.date, &a.path).cmp(&(&a.date, &b.path)));
+    let mut run = 0;
+    while run < out.len() {
+        let same = out[run..]
+            .iter()
+            .take_while(|e| (&e.date, &e.path) == (&out[run].date, &out[run].path))
+            .count();
+        if same > 1 {
+            let ties = &mut out[run..run + same];
+            ties.iter_mut().for_each(make_id);
+            ties.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+        run += same;
+    }
+    out.truncate(limit);
+    out.iter_mut().for_each(make_id);
+}
+
+/// Turns the name an entry was made with into its id (once).
+fn make_id(e: &mut FeedEntry) {
+    if !e.id.starts_with("urn:uuid:") {
+        e.id = urn_uuid(&e.id);
+    }
 }
 
 /// Newest first; on the same day in a fixed order (path, then id).
@@ -369,6 +414,32 @@ mod tests {
             &hex[20..32]
         );
         assert_eq!(urn_uuid("x"), grouped);
+    }
+
+    #[test]
+    fn entries_are_kept_in_the_order_their_ids_give() {
+        // Few dates and pages, so that many entries tie on both and are ordered by id.
+        let made: Vec<FeedEntry> = (0..60)
+            .map(|i| {
+                entry(
+                    "s",
+                    ["fees", "revenue", "notice"][i % 3],
+                    &format!("k{i}"),
+                    String::new(),
+                    format!("s/{}.html", i % 4),
+                    ["2025-01-01", "2025-06-30", "2024-12-31"][i % 5 % 3],
+                    Figures::default(),
+                )
+            })
+            .collect();
+        let mut expected = made.clone();
+        expected.iter_mut().for_each(make_id);
+        sort_newest_first(&mut expected);
+        for limit in [0, 1, 7, 20, 59, 60, 100] {
+            let mut kept = made.clone();
+            keep_newest(&mut kept, limit);
+            assert_eq!(kept, expected[..limit.min(60)], "{limit}");
+        }
     }
 
     #[test]

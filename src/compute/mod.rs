@@ -27,7 +27,7 @@ use provenance::SourceLines;
 
 /// Dates on the site: 2024-05-01.
 pub(crate) fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    crate::ledger::calendar::iso_date(d)
 }
 
 fn opt_day(d: Option<NaiveDate>) -> Option<String> {
@@ -77,6 +77,10 @@ pub struct CompoundReport {
     pub ledger_commit: Option<String>,
     #[serde(skip)]
     pub ledger_dirty: bool,
+    /// The newest feed entries once made (with how many were asked for): the compound's feed
+    /// and its summary take them from here instead of making them twice.
+    #[serde(skip)]
+    pub feed_entries: std::sync::OnceLock<(usize, Vec<feed::FeedEntry>)>,
 }
 
 /// Revision histories of a compound's CSV ledgers.
@@ -958,6 +962,7 @@ pub fn report(books: &CompoundBooks, rules: &crate::config::Rules) -> CompoundRe
         history: Histories::default(),
         ledger_commit: None,
         ledger_dirty: false,
+        feed_entries: std::sync::OnceLock::new(),
     }
 }
 

@@ -314,10 +314,15 @@ impl Money {
 
     /// The bare figure without the currency sign, for CSV exports: 172600.00.
     pub fn to_plain_string(self) -> String {
-        let abs = self.0.unsigned_abs();
         let mut out = String::with_capacity(24);
-        push_fixed2(&mut out, self.0 < 0, abs / 100, abs % 100, false);
+        self.push_plain(&mut out);
         out
+    }
+
+    /// [`Money::to_plain_string`] appended to `out`.
+    pub fn push_plain(self, out: &mut String) {
+        let abs = self.0.unsigned_abs();
+        push_fixed2(out, self.0 < 0, abs / 100, abs % 100, false);
     }
 }
 

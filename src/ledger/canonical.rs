@@ -107,7 +107,7 @@ struct Entry {
 type SortKey = (Option<Period>, NaiveDate, String);
 
 fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    super::calendar::iso_date(d)
 }
 
 fn money(m: super::amount::Money) -> (String, Class) {

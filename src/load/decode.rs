@@ -23,6 +23,22 @@ pub fn decode(bytes: &[u8]) -> Option<(String, &'static str)> {
     (!had_errors).then(|| (text.into_owned(), "GB18030"))
 }
 
+/// [`decode`] of bytes read into a vector: UTF-8 text (most files) becomes the string without
+/// being copied.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Option<(String, &'static str)> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        return String::from_utf8(bytes).ok().map(|t| (t, "UTF-8"));
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Some((text, "UTF-8")),
+        Err(e) => decode(e.as_bytes()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,10 +56,15 @@ mod tests {
             utf16.extend_from_slice(&unit.to_le_bytes());
         }
         assert_eq!(decode(&utf16), Some((text.into(), "UTF-16LE")));
+        for bytes in [text.as_bytes().to_vec(), bom, gbk.into_owned(), utf16] {
+            assert_eq!(decode_owned(bytes.clone()), decode(&bytes));
+        }
     }
 
     #[test]
     fn refuses_bytes_no_encoding_explains() {
         assert_eq!(decode(&[0xFF, 0xFF, 0x81]), None);
+        assert_eq!(decode_owned(vec![0xFF, 0xFF, 0x81]), None);
+        assert_eq!(decode_owned(vec![0xEF, 0xBB, 0xBF, 0xFF]), None);
     }
 }

@@ -46,7 +46,7 @@ pub fn read_source(
         .unwrap_or(path)
         .to_string_lossy()
         .replace('\\', "/");
-    match decode::decode(&bytes) {
+    match decode::decode_owned(bytes) {
         Some((text, encoding)) => Ok(Some(Arc::new(SourceFile::new(
             path, display, text, encoding,
         )))),

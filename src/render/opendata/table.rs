@@ -3,8 +3,6 @@
 //! JSON numbers, never through a float), and as a Frictionless Table Schema. Describing the columns
 //! once keeps the three in step.
 
-use std::borrow::Cow;
-
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde_json::value::RawValue;
@@ -112,20 +110,37 @@ impl Cell {
         n.map_or(Cell::Empty, Cell::Int)
     }
 
-    fn csv_text(&self) -> Cow<'_, str> {
+    /// The CSV cell's text; numbers are written into `buf` (one buffer for a whole file).
+    fn csv_text<'a>(&'a self, buf: &'a mut String) -> &'a str {
         match self {
             // A spreadsheet would run a text starting with = + - @ as a formula (CSV injection):
             // such texts get a leading apostrophe, which Excel and WPS show as a text marker.
             Cell::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
-                Cow::Owned(format!("'{t}"))
+                buf.clear();
+                buf.push('\'');
+                buf.push_str(t);
+                buf
             }
-            Cell::Text(t) | Cell::Date(t) => Cow::Borrowed(t),
-            Cell::Int(n) => Cow::Owned(n.to_string()),
-            Cell::Yuan(m) => Cow::Owned(m.to_plain_string()),
-            Cell::Area(a) => Cow::Owned(area_plain(*a)),
-            Cell::Bool(true) => Cow::Borrowed("true"),
-            Cell::Bool(false) => Cow::Borrowed("false"),
-            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(t) | Cell::Date(t) => t,
+            Cell::Int(n) => {
+                use std::fmt::Write;
+                buf.clear();
+                let _ = write!(buf, "{n}");
+                buf
+            }
+            Cell::Yuan(m) => {
+                buf.clear();
+                m.push_plain(buf);
+                buf
+            }
+            Cell::Area(a) => {
+                buf.clear();
+                Money(a.0).push_plain(buf);
+                buf
+            }
+            Cell::Bool(true) => "true",
+            Cell::Bool(false) => "false",
+            Cell::Empty => "",
         }
     }
 }
@@ -201,9 +216,10 @@ impl Table {
                 .from_writer(&mut out);
             // Writing to a Vec cannot fail.
             let _ = writer.write_record(self.fields.iter().map(|f| f.name));
+            let mut buf = String::new();
             for row in &self.rows {
                 for cell in row {
-                    let _ = writer.write_field(cell.csv_text().as_bytes());
+                    let _ = writer.write_field(cell.csv_text(&mut buf).as_bytes());
                 }
                 let _ = writer.write_record(None::<&[u8]>);
             }
