@@ -76,6 +76,20 @@ pub struct SiteRenderer {
     fingerprint: ring::digest::Context,
 }
 
+/// Feeds what is written to it into a SHA-256 state.
+struct DigestWriter<'a>(&'a mut ring::digest::Context);
+
+impl std::io::Write for DigestWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// `{{ fen | yuan }}` → ¥172,600.00
 fn filter_yuan(fen: i64, _: Kwargs, _: &State) -> String {
     Money(fen).to_yuan_string()
@@ -257,14 +271,14 @@ impl SiteRenderer {
     }
 
     /// The fingerprint of a compound's pages: SHA-256 (hex) of the code, theme and settings and of
-    /// its report, streamed in the compact binary form of [`crate::write::digest`] (the report
-    /// holds no hash maps, so the bytes follow the fields' order). It is taken before the pages'
-    /// context is built, which an unchanged compound of a rebuild never needs.
+    /// its report, streamed as JSON (the report holds no hash maps, so the bytes follow the fields'
+    /// order). It is taken before the pages' context is built, which an unchanged compound of a
+    /// rebuild never needs.
     pub fn compound_key(&self, report: &CompoundReport) -> Result<String, Fatal> {
         let mut digest = self.fingerprint.clone();
         digest.update(report.ledger_commit.as_deref().unwrap_or("").as_bytes());
         digest.update(&[u8::from(report.ledger_dirty)]);
-        crate::write::digest::update(&mut digest, report)
+        serde_json::to_writer(DigestWriter(&mut digest), report)
             .map_err(|e| serialising_failed(e.to_string()))?;
         let mut finished = [0u8; 32];
         finished.copy_from_slice(digest.finish().as_ref());

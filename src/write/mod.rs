@@ -12,7 +12,6 @@
 //!   only changed and new files are staged and then renamed into place one by one, files the new
 //!   build no longer produces are removed, and the new manifest is written last.
 
-pub mod digest;
 pub mod files;
 pub mod manifest;
 pub mod shard;
