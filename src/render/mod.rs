@@ -278,8 +278,11 @@ impl SiteRenderer {
         let mut digest = self.fingerprint.clone();
         digest.update(report.ledger_commit.as_deref().unwrap_or("").as_bytes());
         digest.update(&[u8::from(report.ledger_dirty)]);
-        serde_json::to_writer(DigestWriter(&mut digest), report)
-            .map_err(|e| serialising_failed(e.to_string()))?;
+        // Buffered: serde_json writes one token at a time, and each SHA-256 update has a cost.
+        let mut json = std::io::BufWriter::with_capacity(32 * 1024, DigestWriter(&mut digest));
+        serde_json::to_writer(&mut json, report).map_err(|e| serialising_failed(e.to_string()))?;
+        std::io::Write::flush(&mut json).map_err(|e| serialising_failed(e.to_string()))?;
+        drop(json);
         let mut finished = [0u8; 32];
         finished.copy_from_slice(digest.finish().as_ref());
         let mut hex = [0u8; 64];
