@@ -531,14 +531,8 @@ fn searching_one_area_searches_only_its_compounds() {
         )),
         "{page}"
     );
-    let compound = |href: &str| href.split('/').next().unwrap().to_string();
     let everywhere = node(&tools, "scope.js", &[&site(&portal), "停车", ""]);
-    let all: BTreeSet<String> = everywhere["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| compound(h.as_str().unwrap()))
-        .collect();
+    let all = compounds_hit(&everywhere);
     assert!(all.len() > 2, "the word is in other compounds too: {all:?}");
 
     let r = node(
@@ -552,14 +546,8 @@ fn searching_one_area_searches_only_its_compounds() {
         format!("@{key}"),
         "the form shows the area chosen"
     );
-    let found: BTreeSet<String> = r["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| compound(h.as_str().unwrap()))
-        .collect();
     assert_eq!(
-        found,
+        compounds_hit(&r),
         BTreeSet::from(["mingxiu".to_string(), "yihe".to_string()]),
         "{r}"
     );
@@ -570,18 +558,26 @@ fn searching_one_area_searches_only_its_compounds() {
     assert_eq!(r["errors"], serde_json::json!([]));
     assert_eq!(r["scope"], "mingxiu");
     assert_eq!(r["scopeName"], "明秀山庄");
-    let found: BTreeSet<String> = r["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| compound(h.as_str().unwrap()))
-        .collect();
-    assert_eq!(found, BTreeSet::from(["mingxiu".to_string()]), "{r}");
+    assert_eq!(
+        compounds_hit(&r),
+        BTreeSet::from(["mingxiu".to_string()]),
+        "{r}"
+    );
     assert!(
         r["status"].as_str().unwrap().contains("停车"),
         "{}",
         r["status"]
     );
+}
+
+/// The compounds (first path segment) of the results scope.js reported.
+fn compounds_hit(r: &Value) -> BTreeSet<String> {
+    r["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().split('/').next().unwrap().to_string())
+        .collect()
 }
 
 /// Checks `pages` with the Nu Html Checker (no errors) and, in Chromium, with axe-core (no
