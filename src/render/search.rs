@@ -317,15 +317,18 @@ fn page_text_bytes(html: &[u8]) -> Option<(String, String)> {
             .position(|b| !b.is_ascii_alphanumeric())
             .unwrap_or(bare.len())];
         rest = after.get(gt + 1..).unwrap_or("");
-        // Tag names are short: fold one into a small buffer instead of allocating.
+        // Tag names are short: one with capitals is folded into a small buffer instead of
+        // allocating; the usual lower-case name is used as it is.
         let mut folded = [0u8; 10];
-        let lower = match folded.get_mut(..name.len()) {
-            Some(buffer) => {
-                buffer.copy_from_slice(name);
-                buffer.make_ascii_lowercase();
-                &*buffer
-            }
-            None => b"-",
+        let lower = if name.len() > folded.len() {
+            b"-"
+        } else if name.iter().any(u8::is_ascii_uppercase) {
+            let buffer = &mut folded[..name.len()];
+            buffer.copy_from_slice(name);
+            buffer.make_ascii_lowercase();
+            &*buffer
+        } else {
+            name
         };
         if !closing && matches!(lower, b"script" | b"style" | b"template" | b"nav") {
             let mut close = [0u8; 10];
