@@ -294,7 +294,7 @@ fn page_text_bytes(html: &[u8]) -> Option<(String, String)> {
     }
     let start = memmem::find(html, b"<main")?;
     let end = memmem::find(&html[start..], b"</main>").map_or(html.len(), |e| start + e);
-    let main = std::str::from_utf8(&html[start..end]).ok()?;
+    let main = simdutf8::basic::from_utf8(&html[start..end]).ok()?;
     let mut text = Folded::with_capacity(main.len() / 2);
     let mut title = Folded::with_capacity(0);
     let mut in_h1 = false;
