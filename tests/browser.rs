@@ -514,8 +514,8 @@ fn district_pages_are_valid_html_accessible_and_fit_a_phone() {
     assert_eq!(audited.len(), 6, "{:?}", audited.keys());
 }
 
-/// On a portal with areas, the search page offers each area as a scope and searches only the
-/// compounds listed under it.
+/// On a portal with areas, the search page offers each area as a scope and searches only its
+/// compounds (loaded from the area's list), and a compound's own link searches that compound.
 #[test]
 fn searching_one_area_searches_only_its_compounds() {
     let tools = tools();

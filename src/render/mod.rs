@@ -507,12 +507,8 @@ impl SiteRenderer {
         self.page(sink, "search.html", "search.html", &mut ctx, "search")?;
         for area in &areas {
             let path = area.list_path();
-            let list = serde_json::to_string(&directory::CompoundList::of(area)).map_err(|e| {
-                Fatal::Export {
-                    path: path.clone(),
-                    detail: e.to_string(),
-                }
-            })?;
+            let list = serde_json::to_string(&directory::CompoundList::of(area))
+                .map_err(|e| opendata::json_error(&path, &e))?;
             let mut list_ctx = Context::new();
             list_ctx.insert("list_json", &list);
             let script = self.render("area-compounds.js.html", &list_ctx)?;

@@ -34,7 +34,7 @@ pub struct DataFile {
     pub kilobytes: usize,
 }
 
-fn json_error(path: &str, e: &serde_json::Error) -> Fatal {
+pub(super) fn json_error(path: &str, e: &serde_json::Error) -> Fatal {
     Fatal::Export {
         path: path.to_string(),
         detail: e.to_string(),
