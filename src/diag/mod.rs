@@ -12,6 +12,7 @@
 pub mod catalog;
 pub mod render;
 pub mod source;
+pub mod stored;
 
 use std::ops::Range;
 use std::sync::Arc;
