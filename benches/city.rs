@@ -143,7 +143,9 @@ fn run(opts: &Options) -> Result<(), String> {
         let stderr_log = data.join(format!("n{n}-y{}.stderr", opts.years));
         let mut runs = Vec::new();
         for r in 1..=opts.runs {
+            // A full build from nothing: without the previous site and its build cache.
             remove_dir(&out)?;
+            remove_cache(&out)?;
             let run = build(&root, &out, &stderr_log)?;
             eprintln!(
                 "n={n}: full build {r}/{}: {:.2} s wall, {:.2} s CPU ({:.2} s sys), {:.0} MB peak RSS",
@@ -286,6 +288,21 @@ fn remove_dir(dir: &Path) -> Result<(), String> {
     match fs::remove_dir_all(dir) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => {
             Err(format!("removing {}: {e}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Removes the build cache sanwu keeps beside an output folder (`.<name>.sanwu-cache`).
+fn remove_cache(out: &Path) -> Result<(), String> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cache = out.with_file_name(format!(".{name}.sanwu-cache"));
+    match fs::remove_file(&cache) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => {
+            Err(format!("removing {}: {e}", cache.display()))
         }
         _ => Ok(()),
     }

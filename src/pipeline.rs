@@ -16,6 +16,7 @@ use crate::load::{self, Portal};
 use crate::progress::Progress;
 use crate::render::{Sink, SiteRenderer};
 use crate::validate;
+use crate::write::cache::{BuildCache, PortalInputs};
 
 /// What a run over all compounds produced.
 pub struct Outcome {
@@ -29,6 +30,9 @@ pub struct Outcome {
 pub struct Output<'a> {
     pub renderer: &'a SiteRenderer,
     pub sink: &'a dyn Sink,
+    /// What the previous build into the same output remembers (`sanwu build` only): compounds
+    /// whose inputs did not change are taken from it without being loaded.
+    pub cache: Option<&'a BuildCache>,
 }
 
 /// Processes every compound of `portal`. Rendering stops being useful once any compound has an
@@ -49,11 +53,20 @@ pub fn run_with_progress(
     let git = GitContext::open(&portal.root);
     let mut diagnostics = Diagnostics::new();
     let seals = SealPlan::new(git.as_ref(), config, &mut diagnostics);
+    let cached_inputs = output.filter(|o| o.cache.is_some()).map(|o| {
+        PortalInputs::new(
+            &o.renderer.settings_fingerprint(),
+            config,
+            &seals,
+            git.is_some(),
+        )
+    });
     let shared = Shared {
         portal,
         git: git.as_ref(),
         seals: &seals,
         output,
+        cached_inputs: cached_inputs.as_ref(),
     };
     let results: Vec<Result<(Diagnostics, Option<CompoundSummary>), Fatal>> = portal
         .compounds
@@ -85,6 +98,8 @@ struct Shared<'a> {
     git: Option<&'a GitContext>,
     seals: &'a SealPlan,
     output: Option<&'a Output<'a>>,
+    /// The portal-wide part of the input fingerprints, when the build has a cache.
+    cached_inputs: Option<&'a PortalInputs>,
 }
 
 fn process_compound(
@@ -97,8 +112,18 @@ fn process_compound(
         git,
         seals,
         output,
+        cached_inputs,
     } = *shared;
     let config = &portal.config;
+    let version = git.map(|g| g.compound_version(slug)).unwrap_or_default();
+    // A compound whose inputs did not change since the previous build is taken from its cache.
+    let inputs = cached_inputs.and_then(|c| c.compound(dir, &version));
+    if let (Some(out), Some(cache), Some(inputs)) =
+        (output, output.and_then(|o| o.cache), inputs.as_deref())
+        && let Some((diags, summary)) = cache.reuse(slug, inputs, out.sink)
+    {
+        return Ok((diags, Some(summary)));
+    }
     let mut diags = Diagnostics::new();
     let Some(books) = load::load_compound(&portal.root, slug, dir, &mut diags)? else {
         diags.finish(&config.severity_overrides);
@@ -113,24 +138,30 @@ fn process_compound(
         return Ok((diags, None));
     }
     let mut report = compute::report(&books, &config.rules);
-    if let Some(git) = git {
-        (report.ledger_commit, report.ledger_dirty) = git.compound_version(slug);
+    if git.is_some() {
+        (report.ledger_commit, report.ledger_dirty) = version;
     }
     report.findings = crate::diag::render::site_findings(&diags, config.language);
     if output.is_some() && config.ledger_history {
         report.history = ledger_histories(git, &books);
     }
     drop(books);
+    let mut key = None;
     if let Some(out) = output {
-        // A compound whose inputs did not change since the previous build keeps its pages.
-        let key = out.renderer.compound_key(&report)?;
-        if !out.sink.reuse(slug, &key) {
+        // A compound whose report did not change since the previous build keeps its pages.
+        let k = out.renderer.compound_key(&report)?;
+        if !out.sink.reuse(slug, &k) {
             out.renderer.render_compound(&report, out.sink)?;
-            out.sink.record_key(slug, &key);
+            out.sink.record_key(slug, &k);
         }
+        key = Some(k);
     }
     diags.detach_sources();
-    Ok((diags, Some(report.summary())))
+    let summary = report.summary();
+    if let (Some(cache), Some(inputs), Some(key)) = (output.and_then(|o| o.cache), inputs, key) {
+        cache.record(slug, inputs, key, &summary, &diags);
+    }
+    Ok((diags, Some(summary)))
 }
 
 /// The revision history of each CSV ledger of a compound, when the portal is in git.
@@ -189,6 +220,7 @@ pub fn run_compound(
         git: git.as_ref(),
         seals: &seals,
         output,
+        cached_inputs: None,
     };
     let (diags, summary) = process_compound(&shared, slug, dir)?;
     diagnostics.extend(diags);

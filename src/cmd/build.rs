@@ -10,6 +10,7 @@ use crate::progress::Progress;
 use crate::render::Sink;
 use crate::render::SiteRenderer;
 use crate::write::Staging;
+use crate::write::cache::BuildCache;
 use crate::write::shard::ShardFile;
 use crate::{load, pipeline};
 
@@ -38,12 +39,14 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
     }
     let renderer = SiteRenderer::new(root, &portal.config)?;
     let staging = Staging::begin(&output)?;
+    let cache = BuildCache::open(&output);
     let progress = Progress::new(portal.compounds.len(), lang, args.quiet);
     let outcome = pipeline::run_with_progress(
         &portal,
         Some(&pipeline::Output {
             renderer: &renderer,
             sink: &staging,
+            cache: Some(&cache),
         }),
         &progress,
     )?;
@@ -71,10 +74,19 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
     }
     let (commit, dirty) = crate::write::manifest::source_commit(root);
     let written = staging.written();
+    let unchanged = cache.hits();
     staging.commit(commit, dirty)?;
+    // Only now: the cache describes the site just published. Without it the next build is a
+    // full one, so failing to write it is not a failed build.
+    if let Err(e) = cache.save() {
+        eprintln!("{}", cache_not_saved(lang, &e));
+    }
     super::report(&diags, lang, args.quiet);
     if !args.quiet {
-        eprintln!("{}", published(lang, outcome.compounds, written, &output));
+        eprintln!(
+            "{}",
+            published(lang, outcome.compounds, written, unchanged, &output)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -93,17 +105,54 @@ fn not_published(lang: Lang, output: &std::path::Path) -> String {
     }
 }
 
-fn published(lang: Lang, compounds: usize, written: usize, output: &std::path::Path) -> String {
+fn published(
+    lang: Lang,
+    compounds: usize,
+    written: usize,
+    unchanged: usize,
+    output: &std::path::Path,
+) -> String {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    match lang {
+        Lang::Zh => {
+            let kept = if unchanged > 0 {
+                format!("；其中 {unchanged} 个小区的文件未改动，沿用上次的检查和页面")
+            } else {
+                String::new()
+            };
+            format!(
+                "已生成 {compounds} 个小区的公示网站：{}（写入 {written} 个有变化的文件{kept}）",
+                output.display()
+            )
+        }
+        Lang::En => {
+            let kept = if unchanged > 0 {
+                format!(
+                    "; {unchanged} compound{} had unchanged files and kept the last build's checks and pages",
+                    plural(unchanged)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "built the site of {compounds} compound{} into {} ({written} changed file{} written{kept})",
+                plural(compounds),
+                output.display(),
+                plural(written),
+            )
+        }
+    }
+}
+
+fn cache_not_saved(lang: Lang, error: &Fatal) -> String {
     match lang {
         Lang::Zh => format!(
-            "已生成 {compounds} 个小区的公示网站：{}（写入 {written} 个有变化的文件）",
-            output.display()
+            "警告：网站已发布，但未能保存构建缓存（下次将完整构建）：{}",
+            error.message(lang)
         ),
         Lang::En => format!(
-            "built the site of {compounds} compound{} into {} ({written} changed file{} written)",
-            if compounds == 1 { "" } else { "s" },
-            output.display(),
-            if written == 1 { "" } else { "s" },
+            "warning: the site was published, but the build cache could not be saved (the next build will be a full one): {}",
+            error.message(lang)
         ),
     }
 }

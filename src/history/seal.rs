@@ -73,6 +73,21 @@ impl SealPlan {
         }
     }
 
+    /// What the plan resolved to, as text: the build cache fingerprints it, since a moved tag
+    /// or a new commit date changes what is sealed.
+    pub fn describe(&self) -> String {
+        let mut text = format!("{:?} {}", self.implicit_cutoff, self.implicit_days);
+        for (seal, revision) in &self.explicit {
+            text.push_str(&format!(
+                "\n{} {} {}",
+                seal.through,
+                seal.revision,
+                revision.label()
+            ));
+        }
+        text
+    }
+
     fn is_empty(&self) -> bool {
         self.explicit.is_empty() && self.implicit_cutoff.is_none()
     }

@@ -289,6 +289,14 @@ impl SiteRenderer {
         Ok(crate::write::files::hex(&finished, &mut hex).to_string())
     }
 
+    /// The fingerprint of the code, theme and site settings alone (what every compound key
+    /// starts from).
+    pub fn settings_fingerprint(&self) -> [u8; 32] {
+        let mut finished = [0u8; 32];
+        finished.copy_from_slice(self.fingerprint.clone().finish().as_ref());
+        finished
+    }
+
     /// Renders one template to a string (for files assembled from several parts).
     pub(crate) fn render(&self, template: &str, context: &Context) -> Result<String, Fatal> {
         self.tera

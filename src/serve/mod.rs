@@ -176,6 +176,7 @@ impl<'a> Preview<'a> {
             Some(&pipeline::Output {
                 renderer: &renderer,
                 sink: &self.site,
+                cache: None,
             }),
             &progress,
         )?;
@@ -275,6 +276,7 @@ impl<'a> Preview<'a> {
         let output = pipeline::Output {
             renderer,
             sink: &self.site,
+            cache: None,
         };
         let mut portal_changed = false;
         for slug in slugs {

@@ -152,7 +152,8 @@ pub fn leftovers(parent: &Path) -> Vec<String> {
     std::fs::read_dir(parent)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("sanwu-"))
+        // The build cache beside the output is meant to stay (see src/write/cache.rs).
+        .filter(|n| n.contains("sanwu-") && !n.ends_with(".sanwu-cache"))
         .collect()
 }
 

@@ -1,0 +1,259 @@
+//! The build cache: what a build remembers of each compound for the next build into the same
+//! output folder, so that a compound whose inputs did not change is neither loaded, checked nor
+//! rendered again. One ledger edited in a city of ten thousand compounds then costs one compound's
+//! work plus the portal pages, not ten thousand compounds' checks.
+//!
+//! For every compound published without errors the cache keeps:
+//! - the **input fingerprint**: SHA-256 over everything the compound's pages and findings are made
+//!   from — the code, theme and site settings (the renderer's fingerprint), the rules and the other
+//!   settings of config.toml, the git facts a build reads (the compound's newest commit and whether
+//!   its folder has uncommitted changes, the resolved seals), and every file under the compound's
+//!   folder, by path and bytes;
+//! - the **compound key** its pages were rendered under (see `SiteRenderer::compound_key`), which
+//!   the output's manifest must still list for the pages to be taken as they are;
+//! - its **summary** for the portal pages and its **findings**, so that warnings are reported on
+//!   every build, not only on the one that checked the compound.
+//!
+//! The cache is a file beside the output folder (`.public.sanwu-cache` for `public/`), never
+//! inside it: findings quote the ledgers' lines, which may hold what the privacy checks warn of,
+//! and the output folder is what gets uploaded. It is written after a successful publish, through
+//! a temporary file and a rename. A cache that is missing, unreadable or from another version of
+//! sanwu is ignored: every compound is then processed as in a first build.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use crate::compute::CompoundSummary;
+use crate::config::Config;
+use crate::diag::Diagnostics;
+use crate::diag::stored::StoredDiagnostic;
+use crate::error::Fatal;
+use crate::history::seal::SealPlan;
+use crate::render::Sink;
+
+/// Bumped whenever the cache's layout or the fingerprint's recipe changes.
+const CACHE_VERSION: u32 = 1;
+
+/// The cache of one output folder: the previous build's entries, and this build's.
+pub struct BuildCache {
+    path: PathBuf,
+    previous: Mutex<HashMap<String, Entry>>,
+    current: Mutex<BTreeMap<String, Entry>>,
+    /// How many compounds were taken from the cache.
+    hits: AtomicUsize,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CacheFile {
+    cache_version: u32,
+    generator: String,
+    compounds: BTreeMap<String, Entry>,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct Entry {
+    /// The input fingerprint (hex).
+    inputs: String,
+    /// The compound key its pages were rendered under (hex).
+    key: String,
+    summary: CompoundSummary,
+    findings: Vec<StoredDiagnostic>,
+}
+
+fn generator() -> String {
+    format!(
+        "sanwu {} {}",
+        env!("CARGO_PKG_VERSION"),
+        env!("SANWU_SOURCE_HASH")
+    )
+}
+
+/// Where the cache of `output` lives: a hidden file beside it.
+pub fn path_for(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_string());
+    output.with_file_name(format!(".{name}.sanwu-cache"))
+}
+
+impl BuildCache {
+    /// The cache of `output`, with the previous build's entries if they can be read. Without a
+    /// published site (no manifest) there is nothing to reuse, and the cache is not even read.
+    pub fn open(output: &Path) -> BuildCache {
+        let path = path_for(output);
+        let previous = Some(&path)
+            .filter(|_| output.join(super::manifest::FILE_NAME).is_file())
+            .and_then(|path| std::fs::read(path).ok())
+            .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
+            .filter(|file| file.cache_version == CACHE_VERSION && file.generator == generator())
+            .map(|file| file.compounds.into_iter().collect())
+            .unwrap_or_default();
+        BuildCache {
+            path,
+            previous: Mutex::new(previous),
+            current: Mutex::new(BTreeMap::new()),
+            hits: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many compounds this build took from the cache.
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    /// The previous build's summary and findings of compound `slug`, if its inputs are still
+    /// `inputs` and `sink` still has the pages it rendered (in which case `sink` keeps them).
+    pub fn reuse(
+        &self,
+        slug: &str,
+        inputs: &str,
+        sink: &dyn Sink,
+    ) -> Option<(Diagnostics, CompoundSummary)> {
+        let entry = self.previous.lock().ok()?.remove(slug)?;
+        if entry.inputs != inputs || !sink.reuse(slug, &entry.key) {
+            return None;
+        }
+        let mut diags = Diagnostics::new();
+        for finding in &entry.findings {
+            diags.push(finding.to_diagnostic());
+        }
+        let summary = entry.summary.clone();
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut current) = self.current.lock() {
+            current.insert(slug.to_string(), entry);
+        }
+        Some((diags, summary))
+    }
+
+    /// Remembers a compound this build processed and published without errors.
+    pub fn record(
+        &self,
+        slug: &str,
+        inputs: String,
+        key: String,
+        summary: &CompoundSummary,
+        diags: &Diagnostics,
+    ) {
+        let entry = Entry {
+            inputs,
+            key,
+            summary: summary.clone(),
+            findings: diags
+                .iter()
+                .map(StoredDiagnostic::from_diagnostic)
+                .collect(),
+        };
+        if let Ok(mut current) = self.current.lock() {
+            current.insert(slug.to_string(), entry);
+        }
+    }
+
+    /// Writes this build's entries for the next build (after the site was published).
+    pub fn save(self) -> Result<(), Fatal> {
+        let compounds = self
+            .current
+            .into_inner()
+            .map_err(|_| Fatal::io(&self.path, std::io::Error::other("poisoned")))?;
+        let file = CacheFile {
+            cache_version: CACHE_VERSION,
+            generator: generator(),
+            compounds,
+        };
+        let temporary = self
+            .path
+            .with_extension(format!("tmp-{}", std::process::id()));
+        let written = std::fs::File::create(&temporary).and_then(|f| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+            serde_json::to_writer(&mut out, &file).map_err(std::io::Error::from)?;
+            out.flush()
+        });
+        if let Err(e) = written.and_then(|()| std::fs::rename(&temporary, &self.path)) {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(Fatal::io(&self.path, e));
+        }
+        Ok(())
+    }
+}
+
+/// The part of every compound's input fingerprint that is the same for the whole build.
+#[derive(Clone)]
+pub struct PortalInputs(ring::digest::Context);
+
+impl PortalInputs {
+    /// `settings` is the renderer's fingerprint of the code, theme and site settings.
+    pub fn new(settings: &[u8], config: &Config, seals: &SealPlan, in_git: bool) -> PortalInputs {
+        let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+        let mut feed = |bytes: &[u8]| {
+            digest.update(&(bytes.len() as u64).to_le_bytes());
+            digest.update(bytes);
+        };
+        feed(&CACHE_VERSION.to_le_bytes());
+        feed(settings);
+        // Every field of the configuration, so that a new one cannot be forgotten here.
+        let Config {
+            title,
+            base_url,
+            language,
+            theme,
+            output_dir: _,
+            description,
+            severity_overrides,
+            rules,
+            sealed,
+            ledger_history,
+            ocid_prefix,
+            portal_page_size,
+        } = config;
+        for text in [title, base_url, theme, description, ocid_prefix] {
+            feed(text.as_bytes());
+        }
+        feed(format!("{language:?} {rules:?} {ledger_history} {portal_page_size}").as_bytes());
+        for (code, severity) in severity_overrides {
+            feed(format!("{code}={severity:?}").as_bytes());
+        }
+        for seal in sealed {
+            feed(format!("{} {}", seal.through, seal.revision).as_bytes());
+        }
+        feed(seals.describe().as_bytes());
+        feed(&[u8::from(in_git)]);
+        PortalInputs(digest)
+    }
+
+    /// The input fingerprint (hex) of the compound in `dir`, whose git facts are `version` (its
+    /// newest commit and whether its folder is dirty). `None` if a file cannot be read: the
+    /// compound is then processed, and the loader reports the problem.
+    pub fn compound(&self, dir: &Path, version: &(Option<String>, bool)) -> Option<String> {
+        let mut digest = self.0.clone();
+        let mut feed = |bytes: &[u8]| {
+            digest.update(&(bytes.len() as u64).to_le_bytes());
+            digest.update(bytes);
+        };
+        feed(version.0.as_deref().unwrap_or("").as_bytes());
+        feed(&[u8::from(version.1)]);
+        let walk = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .follow_links(true)
+            .sort_by_file_name();
+        for entry in walk {
+            let entry = entry.ok()?;
+            let relative = entry.path().strip_prefix(dir).ok()?;
+            feed(relative.to_string_lossy().as_bytes());
+            if entry.file_type().is_file() {
+                feed(b"f");
+                feed(&std::fs::read(entry.path()).ok()?);
+            } else {
+                feed(b"d");
+            }
+        }
+        let mut finished = [0u8; 32];
+        finished.copy_from_slice(digest.finish().as_ref());
+        let mut hex = [0u8; 64];
+        Some(super::files::hex(&finished, &mut hex).to_string())
+    }
+}

@@ -1,0 +1,204 @@
+//! The build cache: a rebuild takes compounds whose files did not change from the previous build
+//! (their pages, summary and warnings) and processes only the others; what it publishes is
+//! byte for byte what a build from nothing publishes.
+
+mod common;
+
+use common::{Portal, snapshot_tree};
+
+const CACHE: &str = ".public.sanwu-cache";
+
+/// The findings a build printed: its report without the final summary line.
+fn findings(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|l| !l.starts_with("已生成") && !l.starts_with("built the site"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The site a build from nothing makes of the portal as it now is, in `fresh/`.
+fn fresh_build(portal: &Portal) -> Vec<(String, Vec<u8>)> {
+    let run = portal.run(&["build", "-o", "fresh"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let site = snapshot_tree(&portal.path("fresh"));
+    std::fs::remove_dir_all(portal.path("fresh")).unwrap();
+    std::fs::remove_file(portal.path(".fresh.sanwu-cache")).unwrap();
+    site
+}
+
+#[test]
+fn unchanged_compounds_keep_their_pages_and_warnings_and_the_site_matches_a_fresh_build() {
+    let portal = Portal::copy_of(".");
+    let first = portal.build();
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(!first.stderr.contains("未改动"), "{}", first.stderr);
+    assert!(first.stderr.contains("个警告"), "the demo has warnings");
+    // The cache lies beside the site, never in it: findings quote ledger lines.
+    assert!(portal.path(CACHE).is_file());
+    assert!(
+        snapshot_tree(&portal.path("public"))
+            .iter()
+            .all(|(path, _)| !path.contains("cache")),
+        "the cache must not be published"
+    );
+
+    // Nothing changed: every compound comes from the cache, with the same warnings.
+    let second = portal.build();
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second
+            .stderr
+            .contains("写入 0 个有变化的文件；其中 4 个小区的文件未改动"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(findings(&second.stderr), findings(&first.stderr));
+    let english = portal.run(&["build", "--lang", "en"]);
+    assert!(
+        english
+            .stderr
+            .contains("4 compounds had unchanged files and kept the last build's checks and pages"),
+        "{}",
+        english.stderr
+    );
+    assert!(english.stderr.contains("warning"), "{}", english.stderr);
+
+    // One compound's ledger changes: it alone is processed again.
+    portal.edit(
+        "content/mingxiu/fees.csv",
+        "\"342,108.51\"",
+        "\"342,109.51\"",
+    );
+    let third = portal.build();
+    assert_eq!(third.code, 0, "{}", third.stderr);
+    assert!(
+        third.stderr.contains("其中 3 个小区的文件未改动"),
+        "{}",
+        third.stderr
+    );
+    assert!(portal.page_text("mingxiu/fees.html").contains("342,109.51"));
+    assert_eq!(findings(&third.stderr), findings(&first.stderr));
+    assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
+
+    // A new file in a compound's folder counts as a change too.
+    portal.write(
+        "content/yihe/notices/2026-05-cache-test.md",
+        "+++\ntitle = \"缓存测试公告\"\ndate = 2026-05-10\nkind = \"公告\"\n+++\n\n本公告用于检验重新生成。\n",
+    );
+    let fourth = portal.build();
+    assert_eq!(fourth.code, 0, "{}", fourth.stderr);
+    assert!(
+        fourth.stderr.contains("其中 3 个小区的文件未改动"),
+        "{}",
+        fourth.stderr
+    );
+    assert!(
+        portal
+            .page_text("yihe/notices.html")
+            .contains("缓存测试公告")
+    );
+    assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
+}
+
+#[test]
+fn a_settings_change_rechecks_every_compound() {
+    let portal = Portal::copy_of(".");
+    let first = portal.build();
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    // The build date judges timeliness: moving it on makes more disclosures overdue.
+    portal.edit("config.toml", "today = 2026-05-15", "today = 2027-05-15");
+    let later = portal.build();
+    assert_eq!(later.code, 0, "{}", later.stderr);
+    assert!(!later.stderr.contains("未改动"), "{}", later.stderr);
+    assert_ne!(findings(&later.stderr), findings(&first.stderr));
+    assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
+}
+
+#[test]
+fn a_failed_build_leaves_the_cache_of_the_published_site() {
+    let portal = Portal::copy_of(".");
+    assert_eq!(portal.build().code, 0);
+    let cache = std::fs::read(portal.path(CACHE)).unwrap();
+    let site = snapshot_tree(&portal.path("public"));
+
+    portal.edit(
+        "content/mingxiu/fees.csv",
+        "\"342,108.51\"",
+        "\"342,1O8.51\"",
+    );
+    let failed = portal.build();
+    assert_ne!(failed.code, 0, "{}", failed.stderr);
+    assert_eq!(std::fs::read(portal.path(CACHE)).unwrap(), cache);
+    assert_eq!(snapshot_tree(&portal.path("public")), site);
+
+    // Once fixed, the compound is checked again: an unchanged cache entry cannot hide it.
+    portal.edit(
+        "content/mingxiu/fees.csv",
+        "\"342,1O8.51\"",
+        "\"342,108.51\"",
+    );
+    let fixed = portal.build();
+    assert_eq!(fixed.code, 0, "{}", fixed.stderr);
+    assert_eq!(snapshot_tree(&portal.path("public")), site);
+}
+
+#[test]
+fn a_damaged_or_foreign_cache_is_ignored() {
+    let portal = Portal::copy_of(".");
+    assert_eq!(portal.build().code, 0);
+    let site = snapshot_tree(&portal.path("public"));
+    for text in [
+        "{ not json",
+        "{\"cache_version\":1,\"generator\":\"sanwu 0.0.0\",\"compounds\":{}}",
+    ] {
+        portal.write(CACHE, text);
+        let run = portal.build();
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(!run.stderr.contains("未改动"), "{}", run.stderr);
+        assert_eq!(snapshot_tree(&portal.path("public")), site);
+    }
+    // A site deleted by hand is built again in full, whatever the cache says.
+    std::fs::remove_dir_all(portal.path("public")).unwrap();
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("未改动"), "{}", run.stderr);
+    assert_eq!(snapshot_tree(&portal.path("public")), site);
+}
+
+#[test]
+fn in_git_a_commit_to_one_compound_leaves_the_others_cached() {
+    let portal = Portal::copy_of(".");
+    portal.git(&["init", "-q", "-b", "main"]);
+    // Committed shortly before the build date, so no row is sealed yet.
+    portal.git(&["add", "config.toml", "content"]);
+    portal.git_at("2026-05-10T10:00:00+08:00", &["commit", "-q", "-m", "账本"]);
+    assert_eq!(portal.build().code, 0);
+
+    portal.edit(
+        "content/mingxiu/fees.csv",
+        "\"342,108.51\"",
+        "\"342,109.51\"",
+    );
+    // Uncommitted: the compound's pages say so.
+    let dirty = portal.build();
+    assert!(
+        dirty.stderr.contains("其中 3 个小区的文件未改动"),
+        "{}",
+        dirty.stderr
+    );
+    assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
+
+    // Committed: the file's bytes are the same, but its ledger version is new.
+    portal.git_at(
+        "2026-05-12T10:00:00+08:00",
+        &["commit", "-q", "-am", "更正"],
+    );
+    let committed = portal.build();
+    assert!(
+        committed.stderr.contains("其中 3 个小区的文件未改动"),
+        "{}",
+        committed.stderr
+    );
+    assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
+}
