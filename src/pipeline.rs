@@ -159,7 +159,7 @@ fn process_compound(
     diags.detach_sources();
     let summary = report.summary();
     if let (Some(cache), Some(inputs), Some(key)) = (output.and_then(|o| o.cache), inputs, key) {
-        cache.record(slug, inputs, key, &summary, &diags);
+        cache.record(slug, inputs, key, &diags);
     }
     Ok((diags, Some(summary)))
 }

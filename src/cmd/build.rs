@@ -58,7 +58,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
         eprintln!("{}", not_published(lang, &output));
         return Ok(super::exit_code(&diags));
     }
-    match args.shard {
+    let summaries = match args.shard {
         // The portal pages need every compound: `sanwu merge` renders them from the shards.
         Some(shard) => {
             let file = ShardFile {
@@ -69,16 +69,20 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
             };
             let json = serde_json::to_vec(&file).unwrap_or_default();
             staging.write(crate::write::shard::FILE_NAME, &json)?;
+            file.compounds
         }
-        None => renderer.render_portal(&outcome.summaries, &staging)?,
-    }
+        None => {
+            renderer.render_portal(&outcome.summaries, &staging)?;
+            outcome.summaries
+        }
+    };
     let (commit, dirty) = crate::write::manifest::source_commit(root);
     let written = staging.written();
     let unchanged = cache.hits();
     staging.commit(commit, dirty)?;
     // Only now: the cache describes the site just published. Without it the next build is a
     // full one, so failing to write it is not a failed build.
-    if let Err(e) = cache.save() {
+    if let Err(e) = cache.save(&summaries) {
         eprintln!("{}", cache_not_saved(lang, &e));
     }
     super::report(&diags, lang, args.quiet);

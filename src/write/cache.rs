@@ -43,25 +43,51 @@ const CACHE_VERSION: u32 = 1;
 pub struct BuildCache {
     path: PathBuf,
     previous: Mutex<HashMap<String, Entry>>,
-    current: Mutex<BTreeMap<String, Entry>>,
+    /// This build's entries, without their summaries: those are in the build's outcome until
+    /// [`BuildCache::save`], and a city portal should not hold them twice.
+    current: Mutex<BTreeMap<String, Record>>,
     /// How many compounds were taken from the cache.
     hits: AtomicUsize,
 }
 
-#[derive(Serialize, Deserialize)]
+/// The cache file, as read.
+#[derive(Deserialize)]
 struct CacheFile {
     cache_version: u32,
     generator: String,
     compounds: BTreeMap<String, Entry>,
 }
 
-#[derive(Clone, Serialize, Deserialize)]
+/// The cache file, as written (the same layout, borrowing this build's summaries).
+#[derive(Serialize)]
+struct CacheFileRef<'a> {
+    cache_version: u32,
+    generator: String,
+    compounds: BTreeMap<&'a str, EntryRef<'a>>,
+}
+
+#[derive(Deserialize)]
 struct Entry {
     /// The input fingerprint (hex).
     inputs: String,
     /// The compound key its pages were rendered under (hex).
     key: String,
     summary: CompoundSummary,
+    findings: Vec<StoredDiagnostic>,
+}
+
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    inputs: &'a str,
+    key: &'a str,
+    summary: &'a CompoundSummary,
+    findings: &'a [StoredDiagnostic],
+}
+
+/// What this build learnt of a compound, besides its summary.
+struct Record {
+    inputs: String,
+    key: String,
     findings: Vec<StoredDiagnostic>,
 }
 
@@ -123,44 +149,64 @@ impl BuildCache {
         for finding in &entry.findings {
             diags.push(finding.to_diagnostic());
         }
-        let summary = entry.summary.clone();
         self.hits.fetch_add(1, Ordering::Relaxed);
+        let Entry {
+            inputs,
+            key,
+            summary,
+            findings,
+        } = entry;
         if let Ok(mut current) = self.current.lock() {
-            current.insert(slug.to_string(), entry);
+            current.insert(
+                slug.to_string(),
+                Record {
+                    inputs,
+                    key,
+                    findings,
+                },
+            );
         }
         Some((diags, summary))
     }
 
     /// Remembers a compound this build processed and published without errors.
-    pub fn record(
-        &self,
-        slug: &str,
-        inputs: String,
-        key: String,
-        summary: &CompoundSummary,
-        diags: &Diagnostics,
-    ) {
-        let entry = Entry {
+    pub fn record(&self, slug: &str, inputs: String, key: String, diags: &Diagnostics) {
+        let record = Record {
             inputs,
             key,
-            summary: summary.clone(),
             findings: diags
                 .iter()
                 .map(StoredDiagnostic::from_diagnostic)
                 .collect(),
         };
         if let Ok(mut current) = self.current.lock() {
-            current.insert(slug.to_string(), entry);
+            current.insert(slug.to_string(), record);
         }
     }
 
-    /// Writes this build's entries for the next build (after the site was published).
-    pub fn save(self) -> Result<(), Fatal> {
-        let compounds = self
+    /// Writes this build's entries for the next build (after the site was published), with
+    /// the compounds' `summaries` from the build's outcome.
+    pub fn save(self, summaries: &[CompoundSummary]) -> Result<(), Fatal> {
+        let current = self
             .current
             .into_inner()
             .map_err(|_| Fatal::io(&self.path, std::io::Error::other("poisoned")))?;
-        let file = CacheFile {
+        let compounds = summaries
+            .iter()
+            .filter_map(|summary| {
+                let record = current.get(&summary.slug)?;
+                Some((
+                    summary.slug.as_str(),
+                    EntryRef {
+                        inputs: &record.inputs,
+                        key: &record.key,
+                        summary,
+                        findings: &record.findings,
+                    },
+                ))
+            })
+            .collect();
+        let file = CacheFileRef {
             cache_version: CACHE_VERSION,
             generator: generator(),
             compounds,
