@@ -117,9 +117,10 @@ fn process_compound(
     let config = &portal.config;
     let version = git.map(|g| g.compound_version(slug)).unwrap_or_default();
     // A compound whose inputs did not change since the previous build is taken from its cache.
-    let inputs = cached_inputs.and_then(|c| c.compound(dir, &version));
-    if let (Some(out), Some(cache), Some(inputs)) =
-        (output, output.and_then(|o| o.cache), inputs.as_deref())
+    let cache = output.and_then(|o| o.cache);
+    let inputs = cached_inputs
+        .and_then(|c| c.compound(dir, &version, cache.and_then(|c| c.previous_files(slug))));
+    if let (Some(out), Some(cache), Some(inputs)) = (output, cache, inputs.as_ref())
         && let Some((diags, summary)) = cache.reuse(slug, inputs, out.sink)
     {
         return Ok((diags, Some(summary)));
@@ -158,7 +159,7 @@ fn process_compound(
     }
     diags.detach_sources();
     let summary = report.summary();
-    if let (Some(cache), Some(inputs), Some(key)) = (output.and_then(|o| o.cache), inputs, key) {
+    if let (Some(cache), Some(inputs), Some(key)) = (cache, inputs, key) {
         cache.record(slug, inputs, key, &diags);
     }
     Ok((diags, Some(summary)))

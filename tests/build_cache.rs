@@ -202,3 +202,51 @@ fn in_git_a_commit_to_one_compound_leaves_the_others_cached() {
     );
     assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
 }
+
+/// Files last changed more than two seconds before a build are not read again by the next build
+/// if their stamps (inode, size, modification and change times) are the same. Any write gives a
+/// file a new change time, which no program can set back: an edit that keeps the size and puts
+/// the modification time back is still seen.
+#[test]
+fn a_file_edited_behind_unchanged_size_and_modification_time_is_still_seen() {
+    let portal = Portal::copy_of(".");
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    assert_eq!(portal.build().code, 0);
+    // The stamps were trusted and kept: nothing is read, every compound comes from the cache.
+    let again = portal.build();
+    assert!(
+        again.stderr.contains("其中 4 个小区的文件未改动"),
+        "{}",
+        again.stderr
+    );
+
+    let path = portal.path("content/mingxiu/fees.csv");
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let text = portal.read("content/mingxiu/fees.csv");
+    assert!(text.contains("\"342,108.51\""));
+    std::fs::write(&path, text.replacen("\"342,108.51\"", "\"342,109.51\"", 1)).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        modified
+    );
+    assert_eq!(std::fs::metadata(&path).unwrap().len() as usize, text.len());
+    // Past the window in which any recent change makes a build read the files anyway: only the
+    // change time tells this edit apart now.
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+
+    let edited = portal.build();
+    assert_eq!(edited.code, 0, "{}", edited.stderr);
+    assert!(
+        edited.stderr.contains("其中 3 个小区的文件未改动"),
+        "{}",
+        edited.stderr
+    );
+    assert!(portal.page_text("mingxiu/fees.html").contains("342,109.51"));
+    assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
+}

@@ -37,7 +37,7 @@ use crate::history::seal::SealPlan;
 use crate::render::Sink;
 
 /// Bumped whenever the cache's layout or the fingerprint's recipe changes.
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 
 /// The cache of one output folder: the previous build's entries, and this build's.
 pub struct BuildCache {
@@ -70,6 +70,11 @@ struct CacheFileRef<'a> {
 struct Entry {
     /// The input fingerprint (hex).
     inputs: String,
+    /// The digest of the compound's files, by path and bytes (hex): the part of `inputs` that
+    /// reading the files gives.
+    files: String,
+    /// The digest of the files' stamps (hex), when they may be trusted (see [`Inputs::stamps`]).
+    stamps: Option<String>,
     /// The compound key its pages were rendered under (hex).
     key: String,
     summary: CompoundSummary,
@@ -79,6 +84,8 @@ struct Entry {
 #[derive(Serialize)]
 struct EntryRef<'a> {
     inputs: &'a str,
+    files: &'a str,
+    stamps: Option<&'a str>,
     key: &'a str,
     summary: &'a CompoundSummary,
     findings: &'a [StoredDiagnostic],
@@ -86,7 +93,7 @@ struct EntryRef<'a> {
 
 /// What this build learnt of a compound, besides its summary.
 struct Record {
-    inputs: String,
+    inputs: Inputs,
     key: String,
     findings: Vec<StoredDiagnostic>,
 }
@@ -133,16 +140,23 @@ impl BuildCache {
         self.hits.load(Ordering::Relaxed)
     }
 
+    /// What the previous build read of compound `slug`'s files: their stamps and digest.
+    pub fn previous_files(&self, slug: &str) -> Option<(String, String)> {
+        let previous = self.previous.lock().ok()?;
+        let entry = previous.get(slug)?;
+        Some((entry.stamps.clone()?, entry.files.clone()))
+    }
+
     /// The previous build's summary and findings of compound `slug`, if its inputs are still
     /// `inputs` and `sink` still has the pages it rendered (in which case `sink` keeps them).
     pub fn reuse(
         &self,
         slug: &str,
-        inputs: &str,
+        inputs: &Inputs,
         sink: &dyn Sink,
     ) -> Option<(Diagnostics, CompoundSummary)> {
         let entry = self.previous.lock().ok()?.remove(slug)?;
-        if entry.inputs != inputs || !sink.reuse(slug, &entry.key) {
+        if entry.inputs != inputs.fingerprint || !sink.reuse(slug, &entry.key) {
             return None;
         }
         let mut diags = Diagnostics::new();
@@ -151,16 +165,16 @@ impl BuildCache {
         }
         self.hits.fetch_add(1, Ordering::Relaxed);
         let Entry {
-            inputs,
             key,
             summary,
             findings,
+            ..
         } = entry;
         if let Ok(mut current) = self.current.lock() {
             current.insert(
                 slug.to_string(),
                 Record {
-                    inputs,
+                    inputs: inputs.clone(),
                     key,
                     findings,
                 },
@@ -170,7 +184,7 @@ impl BuildCache {
     }
 
     /// Remembers a compound this build processed and published without errors.
-    pub fn record(&self, slug: &str, inputs: String, key: String, diags: &Diagnostics) {
+    pub fn record(&self, slug: &str, inputs: Inputs, key: String, diags: &Diagnostics) {
         let record = Record {
             inputs,
             key,
@@ -198,7 +212,9 @@ impl BuildCache {
                 Some((
                     summary.slug.as_str(),
                     EntryRef {
-                        inputs: &record.inputs,
+                        inputs: &record.inputs.fingerprint,
+                        files: &record.inputs.files,
+                        stamps: record.inputs.stamps.as_deref(),
                         key: &record.key,
                         summary,
                         findings: &record.findings,
@@ -227,18 +243,37 @@ impl BuildCache {
     }
 }
 
+/// A compound's input fingerprint and how it was reached.
+#[derive(Clone, Debug)]
+pub struct Inputs {
+    /// SHA-256 (hex) of the portal-wide inputs, the compound's git facts and `files`.
+    pub fingerprint: String,
+    /// SHA-256 (hex) of every file under the compound's folder, by path and bytes.
+    files: String,
+    /// SHA-256 (hex) of every file's path, size, inode, modification and change times, when
+    /// none of them changed in the last two seconds ([`RACY_NANOS`]) before the build started. A later build
+    /// that finds the same stamps takes `files` as it is instead of reading the files again:
+    /// writing to a file, or replacing it, gives it a new change time (which no program can set
+    /// back), and any change after these stamps were taken is later than the build's start.
+    stamps: Option<String>,
+}
+
+/// Files changed this recently before a build are read again by the next build whatever their
+/// stamps say: a change within the same tick of the file system's clock could leave them alike.
+const RACY_NANOS: i128 = 2_000_000_000;
+
 /// The part of every compound's input fingerprint that is the same for the whole build.
-#[derive(Clone)]
-pub struct PortalInputs(ring::digest::Context);
+pub struct PortalInputs {
+    digest: ring::digest::Context,
+    /// When this build started (nanoseconds since 1970), to tell stamps that may be trusted.
+    started: i128,
+}
 
 impl PortalInputs {
     /// `settings` is the renderer's fingerprint of the code, theme and site settings.
     pub fn new(settings: &[u8], config: &Config, seals: &SealPlan, in_git: bool) -> PortalInputs {
         let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
-        let mut feed = |bytes: &[u8]| {
-            digest.update(&(bytes.len() as u64).to_le_bytes());
-            digest.update(bytes);
-        };
+        let mut feed = |bytes: &[u8]| feed(&mut digest, bytes);
         feed(&CACHE_VERSION.to_le_bytes());
         feed(settings);
         // Every field of the configuration, so that a new one cannot be forgotten here.
@@ -268,38 +303,116 @@ impl PortalInputs {
         }
         feed(seals.describe().as_bytes());
         feed(&[u8::from(in_git)]);
-        PortalInputs(digest)
+        // The clock only decides which stamps are trusted, never what is built.
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
+        PortalInputs { digest, started }
     }
 
-    /// The input fingerprint (hex) of the compound in `dir`, whose git facts are `version` (its
-    /// newest commit and whether its folder is dirty). `None` if a file cannot be read: the
-    /// compound is then processed, and the loader reports the problem.
-    pub fn compound(&self, dir: &Path, version: &(Option<String>, bool)) -> Option<String> {
-        let mut digest = self.0.clone();
-        let mut feed = |bytes: &[u8]| {
-            digest.update(&(bytes.len() as u64).to_le_bytes());
-            digest.update(bytes);
-        };
-        feed(version.0.as_deref().unwrap_or("").as_bytes());
-        feed(&[u8::from(version.1)]);
+    /// The input fingerprint of the compound in `dir`, whose git facts are `version` (its newest
+    /// commit and whether its folder is dirty). `previous` is what the previous build recorded of
+    /// its files (stamps and digest): if the stamps are the same, the files are not read. `None`
+    /// if a file cannot be read: the compound is then processed, and the loader reports the
+    /// problem.
+    pub fn compound(
+        &self,
+        dir: &Path,
+        version: &(Option<String>, bool),
+        previous: Option<(String, String)>,
+    ) -> Option<Inputs> {
         let walk = walkdir::WalkDir::new(dir)
             .min_depth(1)
             .follow_links(true)
             .sort_by_file_name();
+        let mut entries = Vec::new();
+        let mut stamps = ring::digest::Context::new(&ring::digest::SHA256);
+        let mut trusted = true;
         for entry in walk {
             let entry = entry.ok()?;
-            let relative = entry.path().strip_prefix(dir).ok()?;
-            feed(relative.to_string_lossy().as_bytes());
-            if entry.file_type().is_file() {
-                feed(b"f");
-                feed(&std::fs::read(entry.path()).ok()?);
-            } else {
-                feed(b"d");
+            let relative = entry.path().strip_prefix(dir).ok()?.to_string_lossy();
+            feed(&mut stamps, relative.as_bytes());
+            let is_file = entry.file_type().is_file();
+            if is_file {
+                match stamp(&entry.metadata().ok()?) {
+                    Some((bytes, newest)) => {
+                        feed(&mut stamps, &bytes);
+                        trusted &= newest < self.started - RACY_NANOS;
+                    }
+                    None => trusted = false,
+                }
             }
+            entries.push((relative.into_owned(), entry.into_path(), is_file));
         }
-        let mut finished = [0u8; 32];
-        finished.copy_from_slice(digest.finish().as_ref());
-        let mut hex = [0u8; 64];
-        Some(super::files::hex(&finished, &mut hex).to_string())
+        let stamps = hex(stamps);
+        let files = match previous {
+            Some((previous_stamps, files)) if trusted && previous_stamps == stamps => files,
+            _ => {
+                let mut files = ring::digest::Context::new(&ring::digest::SHA256);
+                for (relative, path, is_file) in &entries {
+                    feed(&mut files, relative.as_bytes());
+                    if *is_file {
+                        feed(&mut files, b"f");
+                        feed(&mut files, &std::fs::read(path).ok()?);
+                    } else {
+                        feed(&mut files, b"d");
+                    }
+                }
+                hex(files)
+            }
+        };
+        let mut digest = self.digest.clone();
+        feed(&mut digest, version.0.as_deref().unwrap_or("").as_bytes());
+        feed(&mut digest, &[u8::from(version.1)]);
+        feed(&mut digest, files.as_bytes());
+        Some(Inputs {
+            fingerprint: hex(digest),
+            files,
+            stamps: trusted.then_some(stamps),
+        })
     }
+}
+
+/// Feeds `bytes` with their length, so that consecutive fields cannot run into each other.
+fn feed(digest: &mut ring::digest::Context, bytes: &[u8]) {
+    digest.update(&(bytes.len() as u64).to_le_bytes());
+    digest.update(bytes);
+}
+
+fn hex(digest: ring::digest::Context) -> String {
+    let mut finished = [0u8; 32];
+    finished.copy_from_slice(digest.finish().as_ref());
+    let mut hex = [0u8; 64];
+    super::files::hex(&finished, &mut hex).to_string()
+}
+
+/// A file's stamp (device, inode, size, modification and change times) and the later of its two
+/// times, in nanoseconds since 1970.
+#[cfg(unix)]
+fn stamp(meta: &std::fs::Metadata) -> Option<([u8; 56], i128)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut bytes = [0u8; 56];
+    let fields = [
+        meta.dev(),
+        meta.ino(),
+        meta.size(),
+        meta.mtime() as u64,
+        meta.mtime_nsec() as u64,
+        meta.ctime() as u64,
+        meta.ctime_nsec() as u64,
+    ];
+    for (chunk, field) in bytes.chunks_exact_mut(8).zip(fields) {
+        chunk.copy_from_slice(&field.to_le_bytes());
+    }
+    let nanos = |seconds: i64, nanos: i64| i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
+    Some((
+        bytes,
+        nanos(meta.mtime(), meta.mtime_nsec()).max(nanos(meta.ctime(), meta.ctime_nsec())),
+    ))
+}
+
+/// Elsewhere no stamp is trusted: the files are always read.
+#[cfg(not(unix))]
+fn stamp(_meta: &std::fs::Metadata) -> Option<([u8; 56], i128)> {
+    None
 }
