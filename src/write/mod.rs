@@ -190,7 +190,7 @@ impl Staging {
             }
             std::fs::rename(&from, &to).map_err(|e| Fatal::io(&to, e))?;
         }
-        for (path, _) in previous.iter().filter(|(p, _)| !files.contains(p)) {
+        for path in files::missing_from(previous, files) {
             let stale = self.output.join(path);
             match std::fs::remove_file(&stale) {
                 Ok(()) => {}
