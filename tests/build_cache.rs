@@ -250,3 +250,37 @@ fn a_file_edited_behind_unchanged_size_and_modification_time_is_still_seen() {
     assert!(portal.page_text("mingxiu/fees.html").contains("342,109.51"));
     assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
 }
+
+/// What a symbolic link points to can change without anything in the compound's folder changing:
+/// such a compound is checked on every build.
+#[test]
+fn a_compound_with_a_symbolic_link_is_checked_on_every_build() {
+    let portal = Portal::copy_of(".");
+    let notice = |title: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2026-05-10\nkind = \"公告\"\n+++\n\n全体业主共同的通知。\n"
+        )
+    };
+    portal.write("shared/notice.md", &notice("共用通知第一版"));
+    std::os::unix::fs::symlink(
+        portal.path("shared/notice.md"),
+        portal.path("content/yihe/notices/2026-05-shared.md"),
+    )
+    .unwrap();
+    assert_eq!(portal.build().code, 0);
+    let again = portal.build();
+    assert!(
+        again.stderr.contains("其中 3 个小区的文件未改动"),
+        "{}",
+        again.stderr
+    );
+    portal.write("shared/notice.md", &notice("共用通知第二版"));
+    let changed = portal.build();
+    assert_eq!(changed.code, 0, "{}", changed.stderr);
+    assert!(
+        portal
+            .page_text("yihe/notices.html")
+            .contains("共用通知第二版")
+    );
+    assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
+}

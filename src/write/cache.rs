@@ -313,23 +313,22 @@ impl PortalInputs {
     /// The input fingerprint of the compound in `dir`, whose git facts are `version` (its newest
     /// commit and whether its folder is dirty). `previous` is what the previous build recorded of
     /// its files (stamps and digest): if the stamps are the same, the files are not read. `None`
-    /// if a file cannot be read: the compound is then processed, and the loader reports the
-    /// problem.
+    /// if a file cannot be read (the compound is then processed, and the loader reports the
+    /// problem) or the folder holds a symbolic link.
     pub fn compound(
         &self,
         dir: &Path,
         version: &(Option<String>, bool),
         previous: Option<(String, String)>,
     ) -> Option<Inputs> {
-        let walk = walkdir::WalkDir::new(dir)
-            .min_depth(1)
-            .follow_links(true)
-            .sort_by_file_name();
+        // Links are not followed, so each file costs one stat: a compound with a symbolic link
+        // in its folder is not cached at all (what a link points to could change unseen).
+        let walk = walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name();
         let mut entries = Vec::new();
         let mut stamps = ring::digest::Context::new(&ring::digest::SHA256);
         let mut trusted = true;
         for entry in walk {
-            let entry = entry.ok()?;
+            let entry = entry.ok().filter(|e| !e.path_is_symlink())?;
             let relative = entry.path().strip_prefix(dir).ok()?.to_string_lossy();
             feed(&mut stamps, relative.as_bytes());
             let is_file = entry.file_type().is_file();
