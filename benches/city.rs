@@ -293,13 +293,9 @@ fn remove_dir(dir: &Path) -> Result<(), String> {
     }
 }
 
-/// Removes the build cache sanwu keeps beside an output folder (`.<name>.sanwu-cache`).
+/// Removes the build cache sanwu keeps beside an output folder.
 fn remove_cache(out: &Path) -> Result<(), String> {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let cache = out.with_file_name(format!(".{name}.sanwu-cache"));
+    let cache = sanwu::write::cache::path_for(out);
     match fs::remove_file(&cache) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => {
             Err(format!("removing {}: {e}", cache.display()))

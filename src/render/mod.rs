@@ -229,10 +229,7 @@ impl SiteRenderer {
             lang: i18n::html_lang(config.language),
         };
         let mut fingerprint = ring::digest::Context::new(&ring::digest::SHA256);
-        let mut feed = |bytes: &[u8]| {
-            fingerprint.update(&(bytes.len() as u64).to_le_bytes());
-            fingerprint.update(bytes);
-        };
+        let mut feed = |bytes: &[u8]| crate::write::files::feed(&mut fingerprint, bytes);
         feed(site.generator.as_bytes());
         feed(env!("SANWU_SOURCE_HASH").as_bytes());
         for text in [
@@ -283,18 +280,15 @@ impl SiteRenderer {
         serde_json::to_writer(&mut json, report).map_err(|e| serialising_failed(e.to_string()))?;
         std::io::Write::flush(&mut json).map_err(|e| serialising_failed(e.to_string()))?;
         drop(json);
-        let mut finished = [0u8; 32];
-        finished.copy_from_slice(digest.finish().as_ref());
-        let mut hex = [0u8; 64];
-        Ok(crate::write::files::hex(&finished, &mut hex).to_string())
+        Ok(crate::write::files::to_hex(&crate::write::files::finish(
+            digest,
+        )))
     }
 
     /// The fingerprint of the code, theme and site settings alone (what every compound key
     /// starts from).
-    pub fn settings_fingerprint(&self) -> [u8; 32] {
-        let mut finished = [0u8; 32];
-        finished.copy_from_slice(self.fingerprint.clone().finish().as_ref());
-        finished
+    pub fn settings_fingerprint(&self) -> crate::write::files::Digest {
+        crate::write::files::finish(self.fingerprint.clone())
     }
 
     /// Renders one template to a string (for files assembled from several parts).

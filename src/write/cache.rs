@@ -36,6 +36,8 @@ use crate::error::Fatal;
 use crate::history::seal::SealPlan;
 use crate::render::Sink;
 
+use super::files::{self, feed};
+
 /// Bumped whenever the cache's layout or the fingerprint's recipe changes.
 const CACHE_VERSION: u32 = 2;
 
@@ -108,11 +110,7 @@ fn generator() -> String {
 
 /// Where the cache of `output` lives: a hidden file beside it.
 pub fn path_for(output: &Path) -> PathBuf {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_string());
-    output.with_file_name(format!(".{name}.sanwu-cache"))
+    super::beside(output, "sanwu-cache")
 }
 
 impl BuildCache {
@@ -372,17 +370,8 @@ impl PortalInputs {
     }
 }
 
-/// Feeds `bytes` with their length, so that consecutive fields cannot run into each other.
-fn feed(digest: &mut ring::digest::Context, bytes: &[u8]) {
-    digest.update(&(bytes.len() as u64).to_le_bytes());
-    digest.update(bytes);
-}
-
 fn hex(digest: ring::digest::Context) -> String {
-    let mut finished = [0u8; 32];
-    finished.copy_from_slice(digest.finish().as_ref());
-    let mut hex = [0u8; 64];
-    super::files::hex(&finished, &mut hex).to_string()
+    files::to_hex(&files::finish(digest))
 }
 
 /// A file's stamp (device, inode, size, modification and change times) and the later of its two

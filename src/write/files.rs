@@ -23,6 +23,26 @@ pub fn sha256(bytes: &[u8]) -> Digest {
     out
 }
 
+/// Adds one field to a running SHA-256, preceded by its length, so that consecutive fields
+/// cannot run into each other (`"ab", "c"` and `"a", "bc"` differ). Every fingerprint of a build
+/// (settings, compound keys, the build cache's inputs) is fed this way.
+pub fn feed(digest: &mut ring::digest::Context, bytes: &[u8]) {
+    digest.update(&(bytes.len() as u64).to_le_bytes());
+    digest.update(bytes);
+}
+
+/// The digest a running SHA-256 ends with.
+pub fn finish(digest: ring::digest::Context) -> Digest {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest.finish().as_ref());
+    out
+}
+
+/// `digest` in lower-case hex, as an owned string.
+pub fn to_hex(digest: &Digest) -> String {
+    hex(digest, &mut [0u8; 64]).to_string()
+}
+
 /// `digest` in lower-case hex, written into `buf`.
 pub fn hex<'a>(digest: &Digest, buf: &'a mut [u8; 64]) -> &'a str {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -55,12 +55,18 @@ pub struct Staging {
 /// compounds rendered at once have folders.
 const CREATED_CACHE: usize = 1024;
 
-fn sibling(output: &Path, tag: &str) -> PathBuf {
+/// A hidden path beside the output folder: `.<output name>.<suffix>`.
+pub(crate) fn beside(output: &Path, suffix: &str) -> PathBuf {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".to_string());
-    output.with_file_name(format!(".{name}.sanwu-{tag}-{}", std::process::id()))
+    output.with_file_name(format!(".{name}.{suffix}"))
+}
+
+/// A folder of this process beside the output (staging, or the previous site while swapping).
+fn sibling(output: &Path, tag: &str) -> PathBuf {
+    beside(output, &format!("sanwu-{tag}-{}", std::process::id()))
 }
 
 /// Whether `dir` may be replaced: missing, empty, or built by sanwu.
