@@ -53,20 +53,20 @@ pub fn run_with_progress(
     let git = GitContext::open(&portal.root);
     let mut diagnostics = Diagnostics::new();
     let seals = SealPlan::new(git.as_ref(), config, &mut diagnostics);
-    let cached_inputs = output.filter(|o| o.cache.is_some()).map(|o| {
-        PortalInputs::new(
-            &o.renderer.settings_fingerprint(),
-            config,
-            &seals,
-            git.is_some(),
-        )
+    let cache = output.and_then(|o| {
+        let cache = o.cache?;
+        let settings = o.renderer.settings_fingerprint();
+        Some((
+            cache,
+            PortalInputs::new(&settings, config, &seals, git.is_some()),
+        ))
     });
     let shared = Shared {
         portal,
         git: git.as_ref(),
         seals: &seals,
         output,
-        cached_inputs: cached_inputs.as_ref(),
+        cache: cache.as_ref().map(|(cache, inputs)| (*cache, inputs)),
     };
     let results: Vec<Result<(Diagnostics, Option<CompoundSummary>), Fatal>> = portal
         .compounds
@@ -98,8 +98,8 @@ struct Shared<'a> {
     git: Option<&'a GitContext>,
     seals: &'a SealPlan,
     output: Option<&'a Output<'a>>,
-    /// The portal-wide part of the input fingerprints, when the build has a cache.
-    cached_inputs: Option<&'a PortalInputs>,
+    /// The build cache, with the portal-wide part of every compound's input fingerprint.
+    cache: Option<(&'a BuildCache, &'a PortalInputs)>,
 }
 
 fn process_compound(
@@ -112,15 +112,15 @@ fn process_compound(
         git,
         seals,
         output,
-        cached_inputs,
+        cache,
     } = *shared;
     let config = &portal.config;
     let version = git.map(|g| g.compound_version(slug)).unwrap_or_default();
     // A compound whose inputs did not change since the previous build is taken from its cache.
-    let cache = output.and_then(|o| o.cache);
-    let inputs = cached_inputs
-        .and_then(|c| c.compound(dir, &version, cache.and_then(|c| c.previous_files(slug))));
-    if let (Some(out), Some(cache), Some(inputs)) = (output, cache, inputs.as_ref())
+    let inputs = cache.and_then(|(cache, portal_inputs)| {
+        portal_inputs.compound(dir, &version, cache.previous_files(slug))
+    });
+    if let (Some(out), Some((cache, _)), Some(inputs)) = (output, cache, inputs.as_ref())
         && let Some((diags, summary)) = cache.reuse(slug, inputs, out.sink)
     {
         return Ok((diags, Some(summary)));
@@ -159,7 +159,7 @@ fn process_compound(
     }
     diags.detach_sources();
     let summary = report.summary();
-    if let (Some(cache), Some(inputs), Some(key)) = (cache, inputs, key) {
+    if let (Some((cache, _)), Some(inputs), Some(key)) = (cache, inputs, key) {
         cache.record(slug, inputs, key, &diags);
     }
     Ok((diags, Some(summary)))
@@ -221,7 +221,7 @@ pub fn run_compound(
         git: git.as_ref(),
         seals: &seals,
         output,
-        cached_inputs: None,
+        cache: None,
     };
     let (diags, summary) = process_compound(&shared, slug, dir)?;
     diagnostics.extend(diags);
