@@ -17,10 +17,31 @@ fn findings(stderr: &str) -> String {
         .join("\n")
 }
 
+/// Runs `sanwu build` with `args` on `portal`; it must succeed. Returns what it printed.
+fn build(portal: &Portal, args: &[&str]) -> String {
+    let run = portal.run(&[&["build"], args].concat());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stderr
+}
+
+/// Asserts that a build's summary line says it took `n` compounds from the cache (none: it
+/// says nothing of the cache).
+fn assert_kept(stderr: &str, n: usize) {
+    if n == 0 {
+        assert!(!stderr.contains("未改动"), "{stderr}");
+    } else {
+        assert!(
+            stderr.contains(&format!(
+                "其中 {n} 个小区的文件未改动，沿用上次的检查和页面"
+            )),
+            "{stderr}"
+        );
+    }
+}
+
 /// The site a build from nothing makes of the portal as it now is, in `fresh/`.
 fn fresh_build(portal: &Portal) -> Vec<(String, Vec<u8>)> {
-    let run = portal.run(&["build", "-o", "fresh"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    build(portal, &["-o", "fresh"]);
     let site = snapshot_tree(&portal.path("fresh"));
     std::fs::remove_dir_all(portal.path("fresh")).unwrap();
     std::fs::remove_file(portal.path(".fresh.sanwu-cache")).unwrap();
@@ -30,10 +51,9 @@ fn fresh_build(portal: &Portal) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn unchanged_compounds_keep_their_pages_and_warnings_and_the_site_matches_a_fresh_build() {
     let portal = Portal::copy_of(".");
-    let first = portal.build();
-    assert_eq!(first.code, 0, "{}", first.stderr);
-    assert!(!first.stderr.contains("未改动"), "{}", first.stderr);
-    assert!(first.stderr.contains("个警告"), "the demo has warnings");
+    let first = build(&portal, &[]);
+    assert_kept(&first, 0);
+    assert!(first.contains("个警告"), "the demo has warnings");
     // The cache lies beside the site, never in it: findings quote ledger lines.
     assert!(portal.path(CACHE).is_file());
     assert!(
@@ -44,25 +64,21 @@ fn unchanged_compounds_keep_their_pages_and_warnings_and_the_site_matches_a_fres
     );
 
     // Nothing changed: every compound comes from the cache, with the same warnings.
-    let second = portal.build();
-    assert_eq!(second.code, 0, "{}", second.stderr);
+    let second = build(&portal, &[]);
     assert!(
-        second
-            .stderr
-            .contains("写入 0 个有变化的文件；其中 4 个小区的文件未改动"),
+        second.contains("写入 0 个有变化的文件；其中 4 个小区的文件未改动"),
         "{}",
-        second.stderr
+        second
     );
-    assert_eq!(findings(&second.stderr), findings(&first.stderr));
-    let english = portal.run(&["build", "--lang", "en"]);
+    assert_eq!(findings(&second), findings(&first));
+    let english = build(&portal, &["--lang", "en"]);
     assert!(
         english
-            .stderr
             .contains("4 compounds had unchanged files and kept the last build's checks and pages"),
         "{}",
-        english.stderr
+        english
     );
-    assert!(english.stderr.contains("warning"), "{}", english.stderr);
+    assert!(english.contains("warning"), "{english}");
 
     // One compound's ledger changes: it alone is processed again.
     portal.edit(
@@ -70,15 +86,10 @@ fn unchanged_compounds_keep_their_pages_and_warnings_and_the_site_matches_a_fres
         "\"342,108.51\"",
         "\"342,109.51\"",
     );
-    let third = portal.build();
-    assert_eq!(third.code, 0, "{}", third.stderr);
-    assert!(
-        third.stderr.contains("其中 3 个小区的文件未改动"),
-        "{}",
-        third.stderr
-    );
+    let third = build(&portal, &[]);
+    assert_kept(&third, 3);
     assert!(portal.page_text("mingxiu/fees.html").contains("342,109.51"));
-    assert_eq!(findings(&third.stderr), findings(&first.stderr));
+    assert_eq!(findings(&third), findings(&first));
     assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
 
     // A new file in a compound's folder counts as a change too.
@@ -86,13 +97,8 @@ fn unchanged_compounds_keep_their_pages_and_warnings_and_the_site_matches_a_fres
         "content/yihe/notices/2026-05-cache-test.md",
         "+++\ntitle = \"缓存测试公告\"\ndate = 2026-05-10\nkind = \"公告\"\n+++\n\n本公告用于检验重新生成。\n",
     );
-    let fourth = portal.build();
-    assert_eq!(fourth.code, 0, "{}", fourth.stderr);
-    assert!(
-        fourth.stderr.contains("其中 3 个小区的文件未改动"),
-        "{}",
-        fourth.stderr
-    );
+    let fourth = build(&portal, &[]);
+    assert_kept(&fourth, 3);
     assert!(
         portal
             .page_text("yihe/notices.html")
@@ -104,21 +110,19 @@ fn unchanged_compounds_keep_their_pages_and_warnings_and_the_site_matches_a_fres
 #[test]
 fn a_settings_change_rechecks_every_compound() {
     let portal = Portal::copy_of(".");
-    let first = portal.build();
-    assert_eq!(first.code, 0, "{}", first.stderr);
+    let first = build(&portal, &[]);
     // The build date judges timeliness: moving it on makes more disclosures overdue.
     portal.edit("config.toml", "today = 2026-05-15", "today = 2027-05-15");
-    let later = portal.build();
-    assert_eq!(later.code, 0, "{}", later.stderr);
-    assert!(!later.stderr.contains("未改动"), "{}", later.stderr);
-    assert_ne!(findings(&later.stderr), findings(&first.stderr));
+    let later = build(&portal, &[]);
+    assert_kept(&later, 0);
+    assert_ne!(findings(&later), findings(&first));
     assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
 }
 
 #[test]
 fn a_failed_build_leaves_the_cache_of_the_published_site() {
     let portal = Portal::copy_of(".");
-    assert_eq!(portal.build().code, 0);
+    build(&portal, &[]);
     let cache = std::fs::read(portal.path(CACHE)).unwrap();
     let site = snapshot_tree(&portal.path("public"));
 
@@ -132,37 +136,35 @@ fn a_failed_build_leaves_the_cache_of_the_published_site() {
     assert_eq!(std::fs::read(portal.path(CACHE)).unwrap(), cache);
     assert_eq!(snapshot_tree(&portal.path("public")), site);
 
-    // Once fixed, the compound is checked again: an unchanged cache entry cannot hide it.
+    // Put back as published, the compound matches the cache of the site still published.
     portal.edit(
         "content/mingxiu/fees.csv",
         "\"342,1O8.51\"",
         "\"342,108.51\"",
     );
-    let fixed = portal.build();
-    assert_eq!(fixed.code, 0, "{}", fixed.stderr);
+    let fixed = build(&portal, &[]);
+    assert_kept(&fixed, 4);
     assert_eq!(snapshot_tree(&portal.path("public")), site);
 }
 
 #[test]
 fn a_damaged_or_foreign_cache_is_ignored() {
     let portal = Portal::copy_of(".");
-    assert_eq!(portal.build().code, 0);
+    build(&portal, &[]);
     let site = snapshot_tree(&portal.path("public"));
     for text in [
         "{ not json",
         "{\"cache_version\":1,\"generator\":\"sanwu 0.0.0\",\"compounds\":{}}",
     ] {
         portal.write(CACHE, text);
-        let run = portal.build();
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        assert!(!run.stderr.contains("未改动"), "{}", run.stderr);
+        let run = build(&portal, &[]);
+        assert_kept(&run, 0);
         assert_eq!(snapshot_tree(&portal.path("public")), site);
     }
     // A site deleted by hand is built again in full, whatever the cache says.
     std::fs::remove_dir_all(portal.path("public")).unwrap();
-    let run = portal.build();
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(!run.stderr.contains("未改动"), "{}", run.stderr);
+    let run = build(&portal, &[]);
+    assert_kept(&run, 0);
     assert_eq!(snapshot_tree(&portal.path("public")), site);
 }
 
@@ -173,7 +175,7 @@ fn in_git_a_commit_to_one_compound_leaves_the_others_cached() {
     // Committed shortly before the build date, so no row is sealed yet.
     portal.git(&["add", "config.toml", "content"]);
     portal.git_at("2026-05-10T10:00:00+08:00", &["commit", "-q", "-m", "账本"]);
-    assert_eq!(portal.build().code, 0);
+    build(&portal, &[]);
 
     portal.edit(
         "content/mingxiu/fees.csv",
@@ -181,12 +183,8 @@ fn in_git_a_commit_to_one_compound_leaves_the_others_cached() {
         "\"342,109.51\"",
     );
     // Uncommitted: the compound's pages say so.
-    let dirty = portal.build();
-    assert!(
-        dirty.stderr.contains("其中 3 个小区的文件未改动"),
-        "{}",
-        dirty.stderr
-    );
+    let dirty = build(&portal, &[]);
+    assert_kept(&dirty, 3);
     assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
 
     // Committed: the file's bytes are the same, but its ledger version is new.
@@ -194,12 +192,8 @@ fn in_git_a_commit_to_one_compound_leaves_the_others_cached() {
         "2026-05-12T10:00:00+08:00",
         &["commit", "-q", "-am", "更正"],
     );
-    let committed = portal.build();
-    assert!(
-        committed.stderr.contains("其中 3 个小区的文件未改动"),
-        "{}",
-        committed.stderr
-    );
+    let committed = build(&portal, &[]);
+    assert_kept(&committed, 3);
     assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
 }
 
@@ -211,14 +205,10 @@ fn in_git_a_commit_to_one_compound_leaves_the_others_cached() {
 fn a_file_edited_behind_unchanged_size_and_modification_time_is_still_seen() {
     let portal = Portal::copy_of(".");
     std::thread::sleep(std::time::Duration::from_millis(2200));
-    assert_eq!(portal.build().code, 0);
+    build(&portal, &[]);
     // The stamps were trusted and kept: nothing is read, every compound comes from the cache.
-    let again = portal.build();
-    assert!(
-        again.stderr.contains("其中 4 个小区的文件未改动"),
-        "{}",
-        again.stderr
-    );
+    let again = build(&portal, &[]);
+    assert_kept(&again, 4);
 
     let path = portal.path("content/mingxiu/fees.csv");
     let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
@@ -240,13 +230,8 @@ fn a_file_edited_behind_unchanged_size_and_modification_time_is_still_seen() {
     // change time tells this edit apart now.
     std::thread::sleep(std::time::Duration::from_millis(2200));
 
-    let edited = portal.build();
-    assert_eq!(edited.code, 0, "{}", edited.stderr);
-    assert!(
-        edited.stderr.contains("其中 3 个小区的文件未改动"),
-        "{}",
-        edited.stderr
-    );
+    let edited = build(&portal, &[]);
+    assert_kept(&edited, 3);
     assert!(portal.page_text("mingxiu/fees.html").contains("342,109.51"));
     assert_eq!(snapshot_tree(&portal.path("public")), fresh_build(&portal));
 }
@@ -267,16 +252,12 @@ fn a_compound_with_a_symbolic_link_is_checked_on_every_build() {
         portal.path("content/yihe/notices/2026-05-shared.md"),
     )
     .unwrap();
-    assert_eq!(portal.build().code, 0);
-    let again = portal.build();
-    assert!(
-        again.stderr.contains("其中 3 个小区的文件未改动"),
-        "{}",
-        again.stderr
-    );
+    build(&portal, &[]);
+    let again = build(&portal, &[]);
+    assert_kept(&again, 3);
     portal.write("shared/notice.md", &notice("共用通知第二版"));
-    let changed = portal.build();
-    assert_eq!(changed.code, 0, "{}", changed.stderr);
+    let changed = build(&portal, &[]);
+    assert_kept(&changed, 3);
     assert!(
         portal
             .page_text("yihe/notices.html")
