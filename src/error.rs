@@ -17,6 +17,8 @@ pub enum Fatal {
     },
     OutputNotOurs(PathBuf),
     OutputInsideContent(PathBuf),
+    /// The output folder is the current folder or one of its ancestors.
+    OutputHoldsWorkingDir(PathBuf),
     ThemeMissing {
         name: String,
         path: PathBuf,
@@ -101,6 +103,14 @@ impl Fatal {
             ),
             (OutputInsideContent(p), Lang::En) => format!(
                 "the output folder {} is inside the ledger folder\nhint: put the output outside content/",
+                p.display()
+            ),
+            (OutputHoldsWorkingDir(p), Lang::Zh) => format!(
+                "输出目录 {} 就是当前所在的目录（或它的上级），发布时整个目录会被替换\n提示：改用它下面的一个新目录，例如 --output public",
+                p.display()
+            ),
+            (OutputHoldsWorkingDir(p), Lang::En) => format!(
+                "the output folder {} is the folder you are in (or holds it), and publishing replaces the whole folder\nhint: use a new folder inside it, e.g. --output public",
                 p.display()
             ),
             (ThemeMissing { name, path }, Lang::Zh) => format!(

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::process::Command;
+
 use common::{Portal, leftovers, snapshot_tree};
 
 #[test]
@@ -153,6 +155,67 @@ fn refuses_to_replace_a_folder_it_did_not_build() {
     assert!(run.stderr.contains("documents"), "{}", run.stderr);
     assert_eq!(portal.read("documents/keep-me.txt"), "不要删除");
     assert!(leftovers(portal.dir.path()).is_empty());
+}
+
+#[test]
+fn refuses_the_folder_the_user_stands_in() {
+    let portal = Portal::copy_of("examples/starter");
+    let site = portal.path("site");
+    std::fs::create_dir(&site).unwrap();
+    let root = portal.dir.path().to_str().unwrap();
+    for (output, lang, expected) in [
+        (".", "zh", "就是当前所在的目录"),
+        ("..", "en", "is the folder you are in (or holds it)"),
+    ] {
+        // An empty folder that the build would otherwise have taken as its own.
+        let run = Command::new(common::BIN)
+            .args(["build", "--root", root, "--output", output, "--lang", lang])
+            .current_dir(&site)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(stderr.contains("--output public"), "{stderr}");
+        assert_eq!(std::fs::read_dir(&site).unwrap().count(), 0);
+        assert!(leftovers(portal.dir.path()).is_empty());
+    }
+}
+
+#[test]
+fn an_output_that_links_elsewhere_is_published_into_the_linked_folder() {
+    let portal = Portal::copy_of("examples/starter");
+    let web_root = tempfile::tempdir().unwrap();
+    let served = web_root.path().join("html");
+    std::fs::create_dir(&served).unwrap();
+    std::os::unix::fs::symlink(&served, portal.path("public")).unwrap();
+    for round in 0..2 {
+        let run = portal.build();
+        assert_eq!(run.code, 0, "round {round}: {}", run.stderr);
+        let link = std::fs::symlink_metadata(portal.path("public")).unwrap();
+        assert!(
+            link.file_type().is_symlink(),
+            "round {round}: link replaced"
+        );
+        let page = std::fs::read_to_string(served.join("xingfuli/index.html")).unwrap();
+        assert!(page.contains("幸福里"), "round {round}");
+        // Staging and the build cache sit beside the real folder, not beside the link.
+        assert!(leftovers(web_root.path()).is_empty());
+        assert!(leftovers(portal.dir.path()).is_empty());
+        assert!(web_root.path().join(".html.sanwu-cache").is_file());
+    }
+    portal.edit(
+        "content/xingfuli/revenue.csv",
+        "电梯轿厢广告位租金",
+        "电梯轿厢广告位年租金",
+    );
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        std::fs::read_to_string(served.join("xingfuli/revenue.html"))
+            .unwrap()
+            .contains("电梯轿厢广告位年租金")
+    );
 }
 
 #[test]

@@ -28,18 +28,18 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
         .output
         .clone()
         .unwrap_or_else(|| root.join(&portal.config.output_dir));
+    // The folder really replaced (through links); messages keep naming `output` as given.
+    let target = crate::write::resolve_output(&output)?;
     let content = root.join("content");
-    if let (Ok(out), Ok(content)) = (absolute(&output), absolute(&content))
-        && out.starts_with(&content)
-    {
+    if std::fs::canonicalize(&content).is_ok_and(|content| target.starts_with(content)) {
         return Err(Fatal::OutputInsideContent(output));
     }
     if let Some(shard) = args.shard {
         portal.compounds.retain(|(slug, _)| shard.contains(slug));
     }
     let renderer = SiteRenderer::new(root, &portal.config)?;
-    let staging = Staging::begin(&output)?;
-    let cache = BuildCache::open(&output);
+    let staging = Staging::begin(&target)?;
+    let cache = BuildCache::open(&target);
     let progress = Progress::new(portal.compounds.len(), lang, args.quiet);
     let outcome = pipeline::run_with_progress(
         &portal,
@@ -93,10 +93,6 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn absolute(path: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
-    std::path::absolute(path)
 }
 
 fn not_published(lang: Lang, output: &std::path::Path) -> String {

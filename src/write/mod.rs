@@ -69,6 +69,59 @@ fn sibling(output: &Path, tag: &str) -> PathBuf {
     beside(output, &format!("sanwu-{tag}-{}", std::process::id()))
 }
 
+/// The folder a build really replaces: `output` with symbolic links, `.` and `..` resolved.
+///
+/// A `public` that links to a web server's folder is published into that folder (rather than the
+/// link being replaced by a folder of its own), and the staging folder and the build cache go
+/// beside the real folder, on its file system. The current folder and its ancestors are refused:
+/// publishing swaps the output folder as a whole, which would pull it out from under the shell
+/// standing in it (and `.` cannot be renamed at all).
+pub fn resolve_output(output: &Path) -> Result<PathBuf, Fatal> {
+    let resolved = real_path(output).map_err(|e| Fatal::io(output, e))?;
+    let here = std::env::current_dir().and_then(std::fs::canonicalize);
+    if resolved.parent().is_none() || here.is_ok_and(|here| here.starts_with(&resolved)) {
+        return Err(Fatal::OutputHoldsWorkingDir(output.to_path_buf()));
+    }
+    Ok(resolved)
+}
+
+/// `path` made absolute through every symbolic link, for a path that may not exist yet: its
+/// nearest existing ancestor is canonicalised and the rest is appended with `..` folded away.
+fn real_path(path: &Path) -> std::io::Result<PathBuf> {
+    let mut path = std::path::absolute(path)?;
+    for _ in 0..32 {
+        if let Ok(real) = std::fs::canonicalize(&path) {
+            return Ok(real);
+        }
+        // A link whose target does not exist (yet): follow it by hand.
+        match std::fs::read_link(&path) {
+            Ok(target) => path = path.parent().unwrap_or(Path::new("/")).join(target),
+            Err(_) => break,
+        }
+    }
+    // The longest prefix that exists, then the rest with `.` and `..` applied by hand.
+    let components: Vec<_> = path.components().collect();
+    let mut split = components.len();
+    let mut real = loop {
+        let prefix: PathBuf = components[..split].iter().collect();
+        match std::fs::canonicalize(&prefix) {
+            Ok(real) => break real,
+            Err(_) if split > 1 => split -= 1,
+            Err(_) => break prefix,
+        }
+    };
+    for component in &components[split..] {
+        match component {
+            std::path::Component::ParentDir => {
+                real.pop();
+            }
+            std::path::Component::Normal(name) => real.push(name),
+            _ => {}
+        }
+    }
+    Ok(real)
+}
+
 /// Whether `dir` may be replaced: missing, empty, or built by sanwu.
 fn replaceable(dir: &Path) -> Result<bool, Fatal> {
     if !dir.exists() {
