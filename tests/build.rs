@@ -183,6 +183,42 @@ fn refuses_the_folder_the_user_stands_in() {
 }
 
 #[test]
+fn a_second_build_into_the_same_output_waits_for_the_first() {
+    use std::io::BufRead;
+    let portal = Portal::copy_of("examples/starter");
+    // This test plays the first build: it holds the lock a build holds while it publishes.
+    let lock = std::fs::File::create(portal.path(".public.sanwu-lock")).unwrap();
+    lock.lock().unwrap();
+    let mut second = Command::new(common::BIN)
+        .args(["build", "--quiet"])
+        .current_dir(portal.dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(second.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(
+        line.contains("另一个 sanwu 正在发布到 ./public，等它完成"),
+        "{line}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(second.try_wait().unwrap().is_none(), "did not wait");
+    assert!(!portal.path("public").exists());
+    assert!(
+        leftovers(portal.dir.path()).is_empty(),
+        "staged before the lock"
+    );
+    drop(lock);
+    let status = second.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(status.success(), "{rest}");
+    assert!(portal.path("public/xingfuli/index.html").is_file());
+    assert_eq!(portal.run(&["verify"]).code, 0);
+}
+
+#[test]
 fn an_output_that_links_elsewhere_is_published_into_the_linked_folder() {
     let portal = Portal::copy_of("examples/starter");
     let web_root = tempfile::tempdir().unwrap();
@@ -356,7 +392,9 @@ fn a_rebuild_writes_only_the_files_whose_bytes_changed() {
     let leftovers: Vec<_> = std::fs::read_dir(portal.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("sanwu-") && !n.ends_with(".sanwu-cache"))
+        .filter(|n| {
+            n.contains("sanwu-") && !n.ends_with(".sanwu-cache") && !n.ends_with(".sanwu-lock")
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -404,6 +442,68 @@ fn a_rebuild_keeps_unchanged_compounds_and_renders_missing_or_outdated_pages() {
 }
 
 /// A portal of `n` copies of the starter compound.
+#[test]
+fn a_killed_build_leaves_the_site_as_it_was_and_the_next_build_clears_up_after_it() {
+    let portal = portal_of_many(80);
+    assert_eq!(portal.build().code, 0);
+    let published = snapshot_tree(&portal.path("public"));
+    // Another date: every compound is checked and rendered again, so the build takes a while.
+    let mut killed = Command::new(common::BIN)
+        .args(["build", "--quiet", "--today", "2026-06-30"])
+        .current_dir(portal.dir.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let staged = loop {
+        let staging = leftovers(portal.dir.path());
+        if !staging.is_empty() {
+            break staging;
+        }
+        assert!(
+            killed.try_wait().unwrap().is_none(),
+            "finished before it was killed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    killed.kill().unwrap();
+    killed.wait().unwrap();
+    assert_eq!(
+        leftovers(portal.dir.path()),
+        staged,
+        "nothing cleaned up the kill"
+    );
+    assert!(snapshot_tree(&portal.path("public")) == published);
+    assert_eq!(portal.run(&["verify"]).code, 0);
+
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(leftovers(portal.dir.path()).is_empty());
+    assert_eq!(portal.run(&["verify"]).code, 0);
+}
+
+#[test]
+fn a_swap_cut_short_is_undone_by_the_next_build() {
+    let portal = Portal::copy_of("examples/starter");
+    assert_eq!(portal.build().code, 0);
+    let published = snapshot_tree(&portal.path("public"));
+    // As if a build had been killed between moving the site aside and moving the new one in.
+    std::fs::rename(
+        portal.path("public"),
+        portal.path(".public.sanwu-previous-4242"),
+    )
+    .unwrap();
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(leftovers(portal.dir.path()).is_empty());
+    assert!(snapshot_tree(&portal.path("public")) == published);
+    // The site was put back first, so the build was an incremental one that changed nothing.
+    assert!(
+        run.stderr.contains("写入 0 个有变化的文件"),
+        "{}",
+        run.stderr
+    );
+}
+
 fn portal_of_many(n: usize) -> Portal {
     let portal = Portal::copy_of("examples/starter");
     let original = portal.path("content/xingfuli");

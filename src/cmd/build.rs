@@ -38,7 +38,9 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Fatal> {
         portal.compounds.retain(|(slug, _)| shard.contains(slug));
     }
     let renderer = SiteRenderer::new(root, &portal.config)?;
-    let staging = Staging::begin(&target)?;
+    // Held until this function returns: past the publish and the cache's save.
+    let lock = super::lock_output(&target, &output, lang)?;
+    let staging = Staging::begin(&target, &lock)?;
     let cache = BuildCache::open(&target);
     let progress = Progress::new(portal.compounds.len(), lang, args.quiet);
     let outcome = pipeline::run_with_progress(

@@ -34,7 +34,9 @@ pub fn run(args: &MergeArgs) -> Result<ExitCode, Fatal> {
         .collect::<Result<Vec<_>, _>>()?;
     shard::check_complete(&shards)?;
     let renderer = SiteRenderer::new(root, &portal.config)?;
-    let staging = Staging::begin(&crate::write::resolve_output(&output)?)?;
+    let target = crate::write::resolve_output(&output)?;
+    let lock = super::lock_output(&target, &output, lang)?;
+    let staging = Staging::begin(&target, &lock)?;
     let mut summaries = Vec::new();
     for s in &mut shards {
         copy_pages(&s.dir, &staging)?;

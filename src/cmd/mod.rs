@@ -35,3 +35,25 @@ pub fn report(diags: &Diagnostics, lang: Lang, quiet: bool) {
         );
     }
 }
+
+/// Takes the publishing lock of `target` (the resolved output folder), telling the user why the
+/// command waits if another build holds it. `output` is the folder as the user named it.
+pub fn lock_output(
+    target: &std::path::Path,
+    output: &std::path::Path,
+    lang: Lang,
+) -> Result<crate::write::OutputLock, crate::error::Fatal> {
+    crate::write::OutputLock::acquire(target, || {
+        let message = match lang {
+            Lang::Zh => format!(
+                "另一个 sanwu 正在发布到 {}，等它完成后再继续……",
+                output.display()
+            ),
+            Lang::En => format!(
+                "another sanwu is publishing to {}; waiting for it to finish…",
+                output.display()
+            ),
+        };
+        eprintln!("{message}");
+    })
+}

@@ -122,6 +122,82 @@ fn real_path(path: &Path) -> std::io::Result<PathBuf> {
     Ok(real)
 }
 
+/// Held while a build or merge publishes into one output folder: a second build into the same
+/// folder waits for it, so that two publishers never interleave their files, manifests and build
+/// caches. An advisory lock (`flock`) on `.<output>.sanwu-lock` beside the output; the kernel drops
+/// it when the process ends, however it ends, and the file itself stays (removing it would let a
+/// waiting build and a new one lock two different files).
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    /// Locks `output` (as resolved by [`resolve_output`]), calling `waiting` once if another
+    /// process holds it, then blocking until it is released.
+    pub fn acquire(output: &Path, waiting: impl FnOnce()) -> Result<OutputLock, Fatal> {
+        let path = beside(output, "sanwu-lock");
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Fatal::io(parent, e))?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Fatal::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                waiting();
+                file.lock().map_err(|e| Fatal::io(&path, e))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Fatal::io(&path, e)),
+        }
+        Ok(OutputLock { _file: file })
+    }
+}
+
+/// Clears what killed builds of `output` left beside it: their staging folders and half-written
+/// build caches, and a previous site moved aside for a swap, which is put back if the swap never
+/// finished. Called only under
+/// the output's lock, so no running build can still be using them.
+fn clear_leftovers(output: &Path) -> Result<(), Fatal> {
+    let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+        return Ok(());
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let prefix = format!(".{}.sanwu-", name.to_string_lossy());
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some((tag, pid)) = rest.split_once('-') else {
+            continue;
+        };
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let path = entry.path();
+        match tag {
+            "previous" if !output.exists() => {
+                std::fs::rename(&path, output).map_err(|e| Fatal::io(output, e))?;
+            }
+            "staging" | "previous" => {
+                std::fs::remove_dir_all(&path).map_err(|e| Fatal::io(&path, e))?;
+            }
+            // A build cache being written (see `cache::BuildCache::save`).
+            "cache.tmp" => {
+                std::fs::remove_file(&path).map_err(|e| Fatal::io(&path, e))?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Whether `dir` may be replaced: missing, empty, or built by sanwu.
 fn replaceable(dir: &Path) -> Result<bool, Fatal> {
     if !dir.exists() {
@@ -135,7 +211,9 @@ fn replaceable(dir: &Path) -> Result<bool, Fatal> {
 }
 
 impl Staging {
-    pub fn begin(output: &Path) -> Result<Staging, Fatal> {
+    /// Starts staging a build of `output`, which `_lock` proves this process has locked.
+    pub fn begin(output: &Path, _lock: &OutputLock) -> Result<Staging, Fatal> {
+        clear_leftovers(output)?;
         if !replaceable(output)? {
             return Err(Fatal::OutputNotOurs(output.to_path_buf()));
         }
@@ -143,9 +221,6 @@ impl Staging {
             std::fs::create_dir_all(parent).map_err(|e| Fatal::io(parent, e))?;
         }
         let dir = sibling(output, "staging");
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| Fatal::io(&dir, e))?;
-        }
         std::fs::create_dir_all(&dir).map_err(|e| Fatal::io(&dir, e))?;
         let previous = std::fs::read(output.join(manifest::FILE_NAME))
             .ok()

@@ -152,8 +152,11 @@ pub fn leftovers(parent: &Path) -> Vec<String> {
     std::fs::read_dir(parent)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        // The build cache beside the output is meant to stay (see src/write/cache.rs).
-        .filter(|n| n.contains("sanwu-") && !n.ends_with(".sanwu-cache"))
+        // The build cache and the publishing lock beside the output are meant to stay (see
+        // src/write/cache.rs and `OutputLock` in src/write/mod.rs).
+        .filter(|n| {
+            n.contains("sanwu-") && !n.ends_with(".sanwu-cache") && !n.ends_with(".sanwu-lock")
+        })
         .collect()
 }
 
