@@ -614,3 +614,127 @@ fn sharded_builds_merge_into_a_byte_identical_site() {
         );
     }
 }
+
+#[test]
+fn spreadsheet_spellings_of_dates_and_areas_are_read_as_written() {
+    let portal = Portal::copy_of("examples/starter");
+    // A 日期时间 cell, and an area unquoted and with its unit spelled out.
+    portal.edit(
+        "content/xingfuli/revenue.csv",
+        "2025-06-30,广告",
+        "2025-06-30 00:00:00,广告",
+    );
+    portal.edit(
+        "content/xingfuli/compound.toml",
+        "floor_area = \"29,760.00\"",
+        "floor_area = 29760.00",
+    );
+    portal.edit(
+        "content/xingfuli/projects/roof-repair.toml",
+        "total_area = \"3,720.00\"",
+        "total_area = \"3,720.00平方米\"",
+    );
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("0 个错误，0 个警告"), "{}", run.stderr);
+    assert!(
+        portal
+            .page_text("xingfuli/index.html")
+            .contains("29,760.00㎡")
+    );
+    assert!(
+        portal
+            .page_text("xingfuli/revenue.html")
+            .contains("2025-06-30 广告")
+    );
+
+    // A value that is not an area is quoted back as the user wrote it.
+    portal.edit(
+        "content/xingfuli/compound.toml",
+        "floor_area = 29760.00",
+        "floor_area = 29760.005",
+    );
+    let run = portal.check();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("“29760.005”不是有效的面积"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn shares_of_net_revenue_are_rounded_like_every_percentage() {
+    let portal = Portal::copy_of("examples/starter");
+    assert_eq!(portal.build().code, 0);
+    // 12,744.00 and 1,200.00 of 13,944.00: 91.394% and 8.606%.
+    let text = portal.page_text("xingfuli/revenue.html");
+    assert!(text.contains("维修资金 ¥12,744.00 91.39%"), "{text}");
+    assert!(text.contains("业委会经费 ¥1,200.00 8.61%"), "{text}");
+}
+
+#[test]
+fn a_totals_row_under_its_own_label_is_checked_and_not_booked() {
+    let portal = Portal::copy_of("examples/starter");
+    let fees = portal.read("content/xingfuli/fees.csv");
+    // Spreadsheets label their totals 全年合计, 小区合计, 合计（元）…: never a fee row.
+    portal.write(
+        "content/xingfuli/fees.csv",
+        &format!("{fees}2025,全年合计,1280,1210,\"428,544.00\",\"405,100.80\",\"4,320.00\",\n"),
+    );
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("0 个错误，0 个警告"), "{}", run.stderr);
+    let overview = portal.page_text("xingfuli/index.html");
+    assert!(
+        overview.contains("实收 ¥405,100.80 / 应收 ¥428,544.00"),
+        "{overview}"
+    );
+
+    // A totals row that does not add up is an error, not a second year of fees.
+    portal.write(
+        "content/xingfuli/fees.csv",
+        &format!("{fees},小区合计（元）,1280,1210,\"428,544.00\",\"405,100.90\",\"4,320.00\",\n"),
+    );
+    let run = portal.check();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("合计行的“实收金额”为 ¥405,100.90，但上方 4 行之和为 ¥405,100.80"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn phone_numbers_in_any_spelling_and_in_config_toml_keep_the_site_unpublished() {
+    let portal = Portal::copy_of("examples/starter");
+    assert_eq!(portal.build().code, 0);
+    let published = snapshot_tree(&portal.path("public"));
+    for (file, from, to) in [
+        (
+            "content/xingfuli/notices/2025-05-roof-vote.md",
+            "+++\n\n",
+            "+++\n\n联系人电话 138-0013-8000。\n\n",
+        ),
+        (
+            "content/xingfuli/revenue.csv",
+            "GS2025-003,",
+            "GS2025-003,联系 １３８ ００１３ ８０００",
+        ),
+        (
+            "config.toml",
+            "工程招标情况。",
+            "工程招标情况。监督电话 8613800138000",
+        ),
+    ] {
+        let original = portal.read(file);
+        portal.edit(file, from, to);
+        let run = portal.build();
+        assert_eq!(run.code, 1, "{file}: {}", run.stderr);
+        assert!(run.stderr.contains("privacy-number"), "{}", run.stderr);
+        assert!(run.stderr.contains(file), "{}", run.stderr);
+        assert!(snapshot_tree(&portal.path("public")) == published, "{file}");
+        portal.write(file, &original);
+    }
+}

@@ -361,6 +361,10 @@ fn cases() -> Vec<(&'static str, Vec<Edit>)> {
             vec![Replace(FEES, "2025Q2,", "2025Q1,")],
         ),
         (
+            "fees-period-overlap",
+            vec![Replace(FEES, "2025Q4,", "2025,")],
+        ),
+        (
             "fees-building-type-unknown",
             vec![Replace(FEES, "2025Q4,多层住宅", "2025Q4,高层住宅")],
         ),
@@ -472,6 +476,37 @@ fn cases() -> Vec<(&'static str, Vec<Edit>)> {
                 Replace(PROJECT, "agree_owners = 31", "agree_owners = 25"),
                 Replace(PROJECT, "oppose_owners = 2", "oppose_owners = 8"),
             ],
+        ),
+        (
+            "vote-parts-exceed-participating",
+            vec![
+                Replace(PROJECT, "abstain_owners = 1\n", ""),
+                Replace(PROJECT, "agree_owners = 31", "agree_owners = 33"),
+            ],
+        ),
+        (
+            "vote-deemed-exceeds-absent",
+            vec![Replace(
+                PROJECT,
+                "abstain_owners = 1",
+                "abstain_owners = 1\ndeemed_agree_owners = 7",
+            )],
+        ),
+        (
+            "fund-withdrawal-unapproved",
+            vec![Replace(
+                PROJECT,
+                "status = \"已完工\"",
+                "status = \"未通过\"",
+            )],
+        ),
+        (
+            "fund-withdrawal-before-vote",
+            vec![Replace(FUND, "2025-08-20,支取", "2025-05-20,支取")],
+        ),
+        (
+            "vote-scope-total",
+            vec![Replace(PROJECT, "scope = \"3号楼\"", "scope = \"全小区\"")],
         ),
         (
             "fund-vote-tally",

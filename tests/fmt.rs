@@ -487,7 +487,8 @@ fn fen() -> impl Strategy<Value = i64> {
     ]
 }
 
-/// Fee rows (unique period and building type; paid ≤ billed; received ≤ receivable), shuffled.
+/// Fee rows (periods of one building type never overlap; paid ≤ billed; received ≤ receivable),
+/// shuffled.
 fn fees_ledger() -> impl Strategy<Value = (Vec<Vec<V>>, Style)> {
     let row = (
         period(),
@@ -498,10 +499,18 @@ fn fees_ledger() -> impl Strategy<Value = (Vec<Vec<V>>, Style)> {
         text(),
     );
     (prop::collection::vec(row, 0..14), style()).prop_map(|(rows, style)| {
-        let mut seen = std::collections::HashSet::new();
+        let mut kept: Vec<(Period, usize)> = Vec::new();
         let rows: Vec<Vec<V>> = rows
             .into_iter()
-            .filter(|(p, t, ..)| seen.insert((*p, *t)))
+            .filter(|(p, t, ..)| {
+                let overlaps = kept
+                    .iter()
+                    .any(|(q, u)| u == t && q.start() <= p.end() && p.start() <= q.end());
+                if !overlaps {
+                    kept.push((*p, *t));
+                }
+                !overlaps
+            })
             .map(|(p, t, (a, b), (x, y), arrears, note)| {
                 vec![
                     V::Period(p),

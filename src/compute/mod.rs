@@ -404,6 +404,9 @@ impl CategoryTotal {
 pub struct AllocationTotal {
     pub allocation: crate::ledger::revenue::Allocation,
     pub net: Money,
+    /// This destination's share of the year's net revenue in basis points (rounded half up like
+    /// every percentage of the site), when the year's net is positive and this part is not negative.
+    pub share_bp: Option<i64>,
     /// The residents' share calculator, for net revenue that goes to the owners by floor area.
     pub share_calc: Option<share_calc::ShareCalc>,
 }
@@ -473,6 +476,7 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
             .unwrap_or_default()
             .into_values()
             .collect();
+        let year_net = year.net;
         year.by_allocation = allocations
             .remove(y)
             .unwrap_or_default()
@@ -480,6 +484,9 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
             .map(|(allocation, net)| AllocationTotal {
                 allocation,
                 net,
+                share_bp: (year_net.0 > 0 && net.0 >= 0)
+                    .then(|| crate::ledger::amount::ratio_bp(net.0, year_net.0))
+                    .flatten(),
                 share_calc: share_calc::for_allocation(allocation, net, books.info.floor_area),
             })
             .collect();

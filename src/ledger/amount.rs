@@ -373,13 +373,14 @@ impl std::iter::Sum for Money {
 pub struct Area(pub i64);
 
 impl Area {
+    /// Reads an area with or without its unit: ㎡, m², m2, M2 or 平方米 (domain.md §4).
     pub fn parse(text: &str) -> Result<Area, NumberError> {
-        parse_fixed(
-            text.trim_end_matches(['㎡', '²']).trim_end_matches("m2"),
-            2,
-            1,
-        )
-        .map(Area)
+        let text = text.trim();
+        let number = ["平方米", "㎡", "m²", "m2", "M²", "M2"]
+            .iter()
+            .find_map(|unit| text.strip_suffix(unit))
+            .unwrap_or(text);
+        parse_fixed(number.trim_end(), 2, 1).map(Area)
     }
 
     /// 58,230.45㎡
@@ -576,6 +577,13 @@ mod tests {
     fn areas_and_prices() {
         assert_eq!(Area::parse("58,230.45"), Ok(Area(5_823_045)));
         assert_eq!(Area::parse("120㎡"), Ok(Area(12_000)));
+        for unit in ["m²", "m2", "M2", "平方米", " 平方米", " ㎡"] {
+            assert_eq!(
+                Area::parse(&format!("12,345.67{unit}")),
+                Ok(Area(1_234_567))
+            );
+        }
+        assert!(Area::parse("12m²m²").is_err());
         assert_eq!(Area(5_823_045).to_display_string(), "58,230.45㎡");
         assert_eq!(Price::parse("1.80"), Ok(Price(18_000)));
         assert_eq!(Price::parse("0.685"), Ok(Price(6_850)));

@@ -26,7 +26,32 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 
 /// [`parse_date`] for every form.
 fn parse_date_general(text: &str) -> Option<NaiveDate> {
+    // A cell formatted as 日期时间 exports the time as well ("2025-03-05 00:00:00", "2025/3/5 0:00",
+    // "2025-03-05T08:30:00"): the ledgers keep days, so a valid time of day is dropped.
+    if let Some((day, time)) = text.trim().split_once([' ', 'T', '\u{3000}'])
+        && is_time_of_day(time.trim())
+    {
+        return parse_date_general(day);
+    }
     let t = normalise_number_text(text);
+    // 20250305, as bank statements and some systems write it.
+    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        let (y, m, d) = (&t[..4], &t[4..6], &t[6..]);
+        let y: i32 = y.parse().ok()?;
+        return (1900..=2199)
+            .contains(&y)
+            .then(|| NaiveDate::from_ymd_opt(y, m.parse().ok()?, d.parse().ok()?))
+            .flatten();
+    }
+    // An Excel serial written with a zero fraction ("45721.0", "45721.00").
+    if let Some((serial, fraction)) = t.split_once('.')
+        && serial.len() == 5
+        && serial.bytes().all(|b| b.is_ascii_digit())
+        && !fraction.is_empty()
+        && fraction.bytes().all(|b| b == b'0')
+    {
+        return excel_serial_date(serial.parse().ok()?);
+    }
     let t = t
         .strip_suffix('日')
         .or_else(|| t.strip_suffix('号'))
@@ -42,6 +67,29 @@ fn parse_date_general(text: &str) -> Option<NaiveDate> {
         return excel_serial_date(t.parse().ok()?);
     }
     None
+}
+
+/// `H:MM`, `HH:MM:SS` or `HH:MM:SS.fff`: a valid time of day.
+fn is_time_of_day(text: &str) -> bool {
+    let (clock, fraction) = text.split_once('.').unwrap_or((text, "0"));
+    let parts: Vec<&str> = clock.split(':').collect();
+    let limits = [23, 59, 59];
+    (2..=3).contains(&parts.len())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+        && parts
+            .iter()
+            .zip(limits)
+            .enumerate()
+            .all(|(i, (part, max))| {
+                let width_ok = if i == 0 {
+                    (1..=2).contains(&part.len())
+                } else {
+                    part.len() == 2
+                };
+                width_ok
+                    && part.bytes().all(|b| b.is_ascii_digit())
+                    && part.parse::<u32>().is_ok_and(|n| n <= max)
+            })
 }
 
 /// Excel's 1900 date system: serial 1 is 1900-01-01 and serial 60 the fictitious 1900-02-29, so
@@ -359,6 +407,12 @@ mod tests {
             "2023年5月1日",
             "２０２３－０５－０１",
             "45047",
+            "45047.0",
+            "20230501",
+            "2023-05-01 00:00:00",
+            "2023/5/1 0:00",
+            "2023-05-01T08:30:00",
+            "2023-05-01 23:59:59.000",
         ] {
             assert_eq!(parse_date(text), Some(d(2023, 5, 1)), "{text}");
         }
@@ -369,6 +423,12 @@ mod tests {
             "hello",
             "",
             "2023年13月1日",
+            "2023-05-01 24:00",
+            "2023-05-01 8:3",
+            "2023-05-01 noon",
+            "45047.5",
+            "20231301",
+            "18000101",
         ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }

@@ -87,7 +87,7 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<FeeRow> {
     let Some(table) = Table::read(file, SCHEMA, Subtotals::Verify, diags) else {
         return Vec::new();
     };
-    let mut rows = Vec::with_capacity(table.rows.len());
+    let mut rows: Vec<FeeRow> = Vec::with_capacity(table.rows.len());
     let mut seen: HashMap<(Period, String), usize> = HashMap::new();
     for row in &table.rows {
         let period = table.period(row, PERIOD, diags);
@@ -141,6 +141,24 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<FeeRow> {
                     .arg("period", period.label())
                     .arg("building_type", &building_type)
                     .arg("first_line", first),
+            );
+            continue;
+        }
+        // A year next to its quarters (or a quarter next to its months) bills the same months
+        // twice: V3 of the fee ledger is one row per period and building type, without overlap.
+        let overlapping = rows.iter().find(|r| {
+            r.building_type == building_type
+                && r.period.start() <= period.end()
+                && period.start() <= r.period.end()
+        });
+        if let Some(other) = overlapping {
+            diags.push(
+                Diagnostic::new("fees-period-overlap")
+                    .at(file, table.span(row, PERIOD))
+                    .arg("period", period.label())
+                    .arg("building_type", &building_type)
+                    .arg("other", other.period.label())
+                    .arg("first_line", file.line_col(other.origin.span.start).line),
             );
             continue;
         }

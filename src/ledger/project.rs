@@ -231,15 +231,53 @@ fn parse_tally(
         abstain: values[4],
         deemed_agree: values[5],
     };
-    if tally.participating > tally.total {
-        let span = fields[1].0.as_ref().map(|r| f.span(r)).unwrap_or(at..at);
+    let span_of = |f: &Fields, i: usize| fields[i].0.as_ref().map(|r| f.span(r)).unwrap_or(at..at);
+    // Checks between counts only when the counts involved could be read: an unreadable value has
+    // its own finding, and taking it for 0 would only add false ones.
+    if let (Some(total), Some(participating)) = (values[0], values[1])
+        && participating > total
+    {
+        let span = span_of(f, 1);
         let file = f.file;
         f.diags.push(
             Diagnostic::new("vote-count-exceeds-total")
                 .at(file, span)
                 .arg("dimension", dimension.label())
-                .arg("participating", dimension.show(tally.participating))
-                .arg("total", dimension.show(tally.total)),
+                .arg("participating", dimension.show(participating))
+                .arg("total", dimension.show(total)),
+        );
+    }
+    // agree + oppose + abstain = participating is checked when all three are given (V6,
+    // `fund-vote-tally`); with some left out, the ones given must still fit in.
+    let parts = [values[2], values[3], values[4]];
+    if let (Some(participating), Some(agree)) = (values[1], values[2])
+        && parts.iter().any(Option::is_none)
+    {
+        let sum: i64 = agree + values[3].unwrap_or(0) + values[4].unwrap_or(0);
+        if sum > participating {
+            let span = span_of(f, 2);
+            let file = f.file;
+            f.diags.push(
+                Diagnostic::new("vote-parts-exceed-participating")
+                    .at(file, span)
+                    .arg("dimension", dimension.label())
+                    .arg("sum", dimension.show(sum))
+                    .arg("participating", dimension.show(participating)),
+            );
+        }
+    }
+    // Deemed votes are those of owners who did not vote: at most total − participating.
+    if let (Some(total), Some(participating), Some(deemed)) = (values[0], values[1], values[5])
+        && deemed > total - participating
+    {
+        let span = span_of(f, 5);
+        let file = f.file;
+        f.diags.push(
+            Diagnostic::new("vote-deemed-exceeds-absent")
+                .at(file, span)
+                .arg("dimension", dimension.label())
+                .arg("deemed", dimension.show(deemed))
+                .arg("absent", dimension.show(total - participating)),
         );
     }
     tally

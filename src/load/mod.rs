@@ -85,6 +85,9 @@ pub fn open_portal(root: &Path, diags: &mut Diagnostics) -> Result<Option<Portal
     let Some(config) = config::parse(&config_file, diags) else {
         return Ok(None);
     };
+    // The portal's title and description appear on every page: they are held to the privacy
+    // rule of every compound file (PRIV1), here because the file is not kept past this point.
+    crate::validate::privacy::scan_numbers(&config_file, diags);
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Fatal::ContentMissing(content));

@@ -42,14 +42,32 @@ fn subtotal_kind<'a>(cells: impl Iterator<Item = &'a str>) -> Option<bool> {
             .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
             .collect();
         let folded = folded.trim_end_matches([':', '：']);
-        match folded {
-            "小计" => return Some(true),
-            "合计" | "总计" | "本页合计" | "共计" => return Some(false),
-            _ => {}
+        // 合计（元）, 小计(万元): a unit in brackets after the word.
+        let folded = ['（', '(']
+            .iter()
+            .find_map(|open| {
+                let (label, _) = folded.rsplit_once(*open)?;
+                (folded.ends_with(['）', ')']) && !label.is_empty()).then_some(label)
+            })
+            .unwrap_or(folded);
+        // The word alone, or ending a short label: 全年合计, 小区合计, 高层住宅小计,
+        // 2025年第一季度小计, 总合计. A long text that happens to end so is an entry's description.
+        let short = folded.chars().count() <= SUBTOTAL_LABEL_CHARS;
+        if folded == "小计" || (short && folded.ends_with("小计")) {
+            return Some(true);
+        }
+        if ["合计", "总计", "共计"]
+            .iter()
+            .any(|word| folded == *word || (short && folded.ends_with(word)))
+        {
+            return Some(false);
         }
     }
     None
 }
+
+/// The longest label read as a subtotal's (in characters): "2025年第一季度小计" has 11.
+const SUBTOTAL_LABEL_CHARS: usize = 14;
 
 /// A cell's trimmed text and where it stands in the file.
 #[derive(Debug, Clone)]

@@ -93,9 +93,20 @@ impl<'a> Fields<'a> {
         s.start + self.offset..s.end + self.offset
     }
 
+    /// The value as the user wrote it in the file (a float's own digits, not their binary
+    /// approximation printed back).
+    fn literal(&self, raw: &RawValue) -> Option<&str> {
+        self.file.text.get(self.span(raw))
+    }
+
     fn report(&mut self, code: &'static str, raw: &RawValue, field: &str) {
         let span = self.span(raw);
-        let value = value_text(raw.get_ref());
+        let value = match raw.get_ref() {
+            Value::String(s) => s.clone(),
+            other => self
+                .literal(raw)
+                .map_or_else(|| value_text(other), str::to_string),
+        };
         self.diags.push(
             Diagnostic::new(code)
                 .at(self.file, span)
@@ -154,6 +165,11 @@ impl<'a> Fields<'a> {
         let parsed = match raw.get_ref() {
             Value::Integer(i) if *i >= 0 => i.checked_mul(100).map(Area),
             Value::String(s) => Area::parse(s).ok().filter(|a| a.0 >= 0),
+            // An unquoted 58230.45: read from its digits in the file, exactly, never as a float.
+            Value::Float(_) => self
+                .literal(raw)
+                .and_then(|text| Area::parse(text).ok())
+                .filter(|a| a.0 >= 0),
             _ => None,
         };
         if parsed.is_none() {
@@ -167,6 +183,10 @@ impl<'a> Fields<'a> {
         let parsed = match raw.get_ref() {
             Value::Integer(i) if *i >= 0 => i.checked_mul(10_000).map(Price),
             Value::String(s) => Price::parse(s).ok().filter(|p| p.0 >= 0),
+            Value::Float(_) => self
+                .literal(raw)
+                .and_then(|text| Price::parse(text).ok())
+                .filter(|p| p.0 >= 0),
             _ => None,
         };
         if parsed.is_none() {

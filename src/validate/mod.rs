@@ -22,6 +22,7 @@ pub fn check(books: &CompoundBooks, rules: &crate::config::Rules, diags: &mut Di
     check_references(books, diags);
     check_fund_balances(books, diags);
     check_project_funding(books, diags);
+    check_withdrawals_approved(books, diags);
     check_fee_building_types(books, diags);
     check_revenue_resolutions(books, diags);
     check_revenue_costs(books, rules, diags);
@@ -29,6 +30,7 @@ pub fn check(books: &CompoundBooks, rules: &crate::config::Rules, diags: &mut Di
     check_privacy(books, diags);
     for project in &books.projects {
         votes::check(project, rules, diags);
+        check_vote_scope(project, &books.info, diags);
         apportionment::check(project, diags);
         check_cost_nature(project, diags);
     }
@@ -242,6 +244,84 @@ fn check_project_funding(books: &CompoundBooks, diags: &mut Diagnostics) {
                     .arg("difference", settled - from_fund - other),
             );
         }
+    }
+}
+
+/// 165号令 arts. 22–23: the owners approve the plan, the work is done, then the bank pays. A
+/// withdrawal must not pay for a project whose vote failed or is still open, nor be made before
+/// its vote closed. Emergency repairs (F5) are paid first and told afterwards, so they are exempt.
+/// (A project whose status claims a pass that its counts do not reach is `fund-vote-*`'s finding.)
+fn check_withdrawals_approved(books: &CompoundBooks, diags: &mut Diagnostics) {
+    use crate::ledger::project::{Matter, Status};
+    let withdrawals = books
+        .fund
+        .iter()
+        .filter(|e| e.kind == FundKind::Withdrawal && !e.project.is_empty());
+    for entry in withdrawals {
+        let Some(project) = books.projects.iter().find(|p| p.id == entry.project) else {
+            continue;
+        };
+        if project.matter == Matter::Emergency {
+            continue;
+        }
+        let at = &entry.project_origin;
+        if let Some(status @ (Status::Rejected | Status::Voting | Status::Publicised)) =
+            project.status
+        {
+            diags.push(
+                Diagnostic::new("fund-withdrawal-unapproved")
+                    .at(&at.file, at.span.clone())
+                    .arg("project", &project.title)
+                    .arg("status", status.label()),
+            );
+        } else if let Some(end) = project.vote.as_ref().and_then(|v| v.end)
+            && entry.date < end
+        {
+            diags.push(
+                Diagnostic::new("fund-withdrawal-before-vote")
+                    .at(&entry.origin.file, entry.origin.span.clone())
+                    .arg("date", entry.date)
+                    .arg("project", &project.title)
+                    .arg("end", end),
+            );
+        }
+    }
+}
+
+/// V6: a vote of the whole compound counts all of it. Its total area is the compound's floor area,
+/// and its owners at most the households (an owner of several units counts once): a smaller total
+/// would make the two-thirds quorum easier to reach than the law intends.
+fn check_vote_scope(
+    project: &crate::ledger::project::Project,
+    info: &crate::ledger::compound::Compound,
+    diags: &mut Diagnostics,
+) {
+    use crate::ledger::amount::Area;
+    let Some(vote) = &project.vote else {
+        return;
+    };
+    if project.scope != "全小区" || info.floor_area.0 == 0 {
+        return;
+    }
+    let at = &vote.origin;
+    if vote.area.total != info.floor_area.0 && vote.area.total > 0 {
+        diags.push(
+            Diagnostic::new("vote-scope-total")
+                .at(&at.file, at.span.clone())
+                .arg("dimension", "面积/area")
+                .arg("vote_total", Area(vote.area.total).to_display_string())
+                .arg("compound_total", info.floor_area.to_display_string()),
+        );
+    }
+    let households = i64::from(info.households);
+    if households > 0 && vote.owners.total > households {
+        diags.push(
+            Diagnostic::new("vote-scope-total")
+                .at(&at.file, at.span.clone())
+                .arg("dimension", "人数/owners")
+                .arg("vote_total", vote.owners.total)
+                .arg("compound_total", households),
+        );
     }
 }
 

@@ -5,6 +5,7 @@
 //! name. Masked forms (138****5678, 张*) pass: a `*` breaks the pattern on purpose. Companies,
 //! and committee members in their role, may be named.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
@@ -75,18 +76,31 @@ impl NumberKind {
 }
 
 fn classify(run: &str) -> Option<NumberKind> {
-    let bytes = run.as_bytes();
+    let all_digits = run.bytes().all(|b| b.is_ascii_digit());
     match run.len() {
-        11 if bytes[0] == b'1'
-            && (b'3'..=b'9').contains(&bytes[1])
-            && run.bytes().all(|b| b.is_ascii_digit()) =>
-        {
+        11 if all_digits && is_mobile(run) => Some(NumberKind::Mobile),
+        // 86 13800138000: the country code written in front.
+        13 if all_digits && run.starts_with("86") && is_mobile(&run[2..]) => {
             Some(NumberKind::Mobile)
         }
+        15 if all_digits && looks_like_old_id(run) => Some(NumberKind::IdCard),
         18 if looks_like_id(run) => Some(NumberKind::IdCard),
-        16..=19 if run.bytes().all(|b| b.is_ascii_digit()) => Some(NumberKind::BankCard),
+        16..=19 if all_digits => Some(NumberKind::BankCard),
         _ => None,
     }
+}
+
+fn is_mobile(digits: &str) -> bool {
+    let bytes = digits.as_bytes();
+    bytes.len() == 11 && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1])
+}
+
+/// The 15-digit ID cards issued before 1999: a region code, a birth date as YYMMDD and a
+/// sequence number.
+fn looks_like_old_id(run: &str) -> bool {
+    let month: u32 = run[8..10].parse().unwrap_or(0);
+    let day: u32 = run[10..12].parse().unwrap_or(0);
+    !run.starts_with('0') && (1..=12).contains(&month) && (1..=31).contains(&day)
 }
 
 /// 18 characters: a region code, a plausible birth date, a sequence number and a check character.
@@ -131,9 +145,66 @@ fn next_digit(text: &[u8], from: usize) -> usize {
 }
 
 /// Scans a whole file for personal numbers. Digits joined by a decimal point are amounts, not
-/// numbers of a person, and are skipped.
+/// numbers of a person, and are skipped. Full-width digits (１３８…) count as digits.
 pub fn scan_numbers(file: &Arc<SourceFile>, diags: &mut Diagnostics) {
-    let text = file.text.as_bytes();
+    for (span, kind) in personal_numbers(&file.text) {
+        let (zh, en) = kind.labels();
+        diags.push(
+            Diagnostic::new("privacy-number")
+                .at(file, span)
+                .arg("kind_zh", zh)
+                .arg("kind_en", en)
+                .arg("masked", kind.mask_example()),
+        );
+    }
+}
+
+/// The personal numbers of `text` and where they are. A text with full-width digits is scanned
+/// through a copy with them folded to ASCII, and the ranges are mapped back.
+fn personal_numbers(text: &str) -> Vec<(Range<usize>, NumberKind)> {
+    let bytes = text.as_bytes();
+    // Full-width digits are EF BC 90–99 in UTF-8 (EF BC also starts common punctuation, ，：（）).
+    let full_width = memchr::memmem::find_iter(bytes, b"\xEF\xBC")
+        .any(|i| matches!(bytes.get(i + 2), Some(0x90..=0x99)));
+    if !full_width {
+        return scan_ascii(bytes);
+    }
+    let mut folded = Vec::with_capacity(bytes.len());
+    // The original offset of each folded byte, and of the end.
+    let mut origin = Vec::with_capacity(bytes.len() + 1);
+    for (at, c) in text.char_indices() {
+        if ('０'..='９').contains(&c) {
+            folded.push(b'0' + (c as u32 - '０' as u32) as u8);
+            origin.push(at);
+        } else {
+            let mut buffer = [0; 4];
+            for &b in c.encode_utf8(&mut buffer).as_bytes() {
+                folded.push(b);
+                origin.push(at);
+            }
+        }
+    }
+    origin.push(text.len());
+    scan_ascii(&folded)
+        .into_iter()
+        .map(|(span, kind)| {
+            // A range ends after its last character: map the last byte, then step past it.
+            let last = origin[span.end - 1];
+            let end = last + text[last..].chars().next().map_or(1, char::len_utf8);
+            (origin[span.start]..end, kind)
+        })
+        .collect()
+}
+
+/// Words that announce a telephone number written straight after them (Tel13800138000).
+const PHONE_WORDS: &[&str] = &["tel", "phone", "mobile", "mob", "cell", "tele"];
+
+/// Personal numbers in ASCII digits. A number may be written in groups separated by single spaces
+/// or hyphens (138 0013 8000, 138-0013-8000, 86 138 0013 8000, 6222 0202 0011 2233 445), each of
+/// at least three digits but a leading 86; a run glued to letters is a code (GS2025…) unless the
+/// letters announce a phone.
+fn scan_ascii(text: &[u8]) -> Vec<(Range<usize>, NumberKind)> {
+    let mut found = Vec::new();
     let mut i = 0;
     while i < text.len() {
         i = next_digit(text, i);
@@ -141,10 +212,26 @@ pub fn scan_numbers(file: &Arc<SourceFile>, diags: &mut Diagnostics) {
             break;
         }
         let start = i;
-        while i < text.len()
-            && (text[i].is_ascii_digit()
-                || ((text[i] == b'X' || text[i] == b'x') && i - start == 17))
-        {
+        // Groups of digits as (start, end); the X of an 18-character ID ends its group.
+        let mut groups: Vec<Range<usize>> = Vec::new();
+        let mut digits = 0;
+        loop {
+            let group_start = i;
+            while i < text.len()
+                && (text[i].is_ascii_digit()
+                    || ((text[i] == b'X' || text[i] == b'x') && digits + i - group_start == 17))
+            {
+                i += 1;
+            }
+            digits += i - group_start;
+            groups.push(group_start..i);
+            let joins = i + 1 < text.len()
+                && matches!(text[i], b' ' | b'-')
+                && text[i + 1].is_ascii_digit()
+                && digits < 20;
+            if !joins {
+                break;
+            }
             i += 1;
         }
         let end = i;
@@ -152,21 +239,46 @@ pub fn scan_numbers(file: &Arc<SourceFile>, diags: &mut Diagnostics) {
             || (end < text.len()
                 && text[end] == b'.'
                 && text.get(end + 1).is_some_and(u8::is_ascii_digit));
-        let glued_to_letters = start > 0 && text[start - 1].is_ascii_alphabetic();
-        if decimal || glued_to_letters {
+        if decimal || (glued_to_letters(text, start) && !after_phone_word(text, start)) {
             continue;
         }
-        if let Some(kind) = classify(&file.text[start..end]) {
-            let (zh, en) = kind.labels();
-            diags.push(
-                Diagnostic::new("privacy-number")
-                    .at(file, start..end)
-                    .arg("kind_zh", zh)
-                    .arg("kind_en", en)
-                    .arg("masked", kind.mask_example()),
-            );
+        let as_str = |r: &Range<usize>| std::str::from_utf8(&text[r.clone()]).unwrap_or("");
+        let joined: String = groups.iter().map(as_str).collect();
+        // Groups of three digits or more; a leading 86 is the country code.
+        let grouped = groups.len() > 1
+            && groups
+                .iter()
+                .enumerate()
+                .all(|(k, g)| g.len() >= 3 || (k == 0 && as_str(g) == "86"));
+        if (groups.len() == 1 || grouped)
+            && let Some(kind) = classify(&joined)
+        {
+            found.push((start..end, kind));
+            continue;
+        }
+        // Groups that are not one number together may still each be one.
+        if groups.len() > 1 {
+            for g in &groups {
+                if let Some(kind) = classify(as_str(g)) {
+                    found.push((g.clone(), kind));
+                }
+            }
         }
     }
+    found
+}
+
+fn glued_to_letters(text: &[u8], start: usize) -> bool {
+    start > 0 && text[start - 1].is_ascii_alphabetic()
+}
+
+fn after_phone_word(text: &[u8], start: usize) -> bool {
+    let word_start = text[..start]
+        .iter()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |p| p + 1);
+    let word = std::str::from_utf8(&text[word_start..start]).unwrap_or("");
+    PHONE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// Common single-character surnames (the most frequent ~100 cover the great majority of people).
@@ -277,6 +389,35 @@ mod tests {
             findings("\"13,800,138,000.00\", 13800138000.00, 2024-05-01, GS2025-0001").is_empty()
         );
         assert!(findings("0411-84000000").is_empty());
+    }
+
+    #[test]
+    fn finds_numbers_written_in_groups_with_a_prefix_or_in_full_width() {
+        for (text, number) in [
+            ("电话 138-0013-8000。", "138-0013-8000"),
+            ("联系 138 0013 8000,", "138 0013 8000"),
+            ("或 8613800138000", "8613800138000"),
+            ("或 86 138 0013 8000", "86 138 0013 8000"),
+            ("Tel13800138000", "13800138000"),
+            ("手机１３８００１３８０００，", "１３８００１３８０００"),
+            ("身份证 110105900307123（旧15位）", "110105900307123"),
+            ("110105 19900307 1234", "110105 19900307 1234"),
+            ("卡号 6222 0202 0011 2233 445", "6222 0202 0011 2233 445"),
+        ] {
+            assert_eq!(findings(text), [number], "{text}");
+        }
+        // Dates, ranges, landlines, amounts and codes stay.
+        for text in [
+            "2025-03-05 12:00",
+            "1000-2000 元",
+            "0411-8400 0000",
+            "320 301 299",
+            "GS2025-0001",
+            "INV13800138000",
+            "１２３，４５６．００",
+        ] {
+            assert!(findings(text).is_empty(), "{text}");
+        }
     }
 
     #[test]

@@ -27,13 +27,27 @@ fn period_of(cadence: Cadence, date: NaiveDate) -> Option<Period> {
     }
 }
 
-/// When the disclosure of `period` is due: a month after it ends, or three months for a year.
-fn due_date(cadence: Cadence, period: Period) -> NaiveDate {
+/// When the disclosure of `period` is due: by the last day of the month after it ends, or of the
+/// third month after a year (a quarter ending 06-30 is due 07-31, not 07-30; February 03-31).
+pub(crate) fn due_date(cadence: Cadence, period: Period) -> NaiveDate {
     let months = if cadence == Cadence::Yearly { 3 } else { 1 };
     period
         .end()
-        .checked_add_months(Months::new(months))
+        .succ_opt()
+        .and_then(|first| first.checked_add_months(Months::new(months)))
+        .and_then(|next_first| next_first.pred_opt())
         .unwrap_or(period.end())
+}
+
+/// How old the fund's last reconciled balance may get under `cadence` (F3: yearly by default,
+/// half-yearly under some local rules).
+fn statement_months(cadence: Cadence) -> u32 {
+    match cadence {
+        Cadence::Monthly => 1,
+        Cadence::Quarterly => 3,
+        Cadence::HalfYearly => 6,
+        Cadence::Yearly | Cadence::Off => 12,
+    }
 }
 
 /// Reports the first period after `covered_through` whose disclosure is overdue on `today`.
@@ -117,15 +131,17 @@ pub fn check(books: &CompoundBooks, rules: &Rules, diags: &mut Diagnostics) {
             .max_by_key(|e| e.date);
         match last_statement {
             Some(e) => {
+                let months = statement_months(rules.fund);
                 let stale = e
                     .date
-                    .checked_add_months(Months::new(12))
+                    .checked_add_months(Months::new(months))
                     .is_some_and(|limit| today > limit);
                 if stale {
                     diags.push(
                         Diagnostic::new("fund-statement-overdue")
                             .at(&e.amount_origin.file, e.amount_origin.span.clone())
                             .arg("date", e.date)
+                            .arg("months", months)
                             .arg("today", today),
                     );
                 }

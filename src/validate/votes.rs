@@ -5,7 +5,7 @@
 use crate::compute::vote::{Threshold, judge};
 use crate::config::Rules;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::ledger::amount::{format_bp, ratio_bp};
+use crate::ledger::amount::{Area, format_bp, ratio_bp};
 use crate::ledger::project::{Matter, Profile, Project, Status, Tally};
 
 fn pct(bp: Option<i64>) -> String {
@@ -64,7 +64,17 @@ pub fn check(project: &Project, rules: &Rules, diags: &mut Diagnostics) {
             }
         }
     }
-    for (dimension, tally) in [("面积/area", &vote.area), ("人数/owners", &vote.owners)] {
+    for (dimension, tally, is_area) in [
+        ("面积/area", &vote.area, true),
+        ("人数/owners", &vote.owners, false),
+    ] {
+        let show = |n: i64| {
+            if is_area {
+                Area(n).to_display_string()
+            } else {
+                n.to_string()
+            }
+        };
         if let (Some(oppose), Some(abstain)) = (tally.oppose, tally.abstain) {
             let sum = tally.agree + oppose + abstain;
             if sum != tally.participating {
@@ -72,8 +82,8 @@ pub fn check(project: &Project, rules: &Rules, diags: &mut Diagnostics) {
                     Diagnostic::new("fund-vote-tally")
                         .at(&at.file, at.span.clone())
                         .arg("dimension", dimension)
-                        .arg("sum", sum)
-                        .arg("participating", tally.participating),
+                        .arg("sum", show(sum))
+                        .arg("participating", show(tally.participating)),
                 );
             }
         }
@@ -92,7 +102,7 @@ pub fn check(project: &Project, rules: &Rules, diags: &mut Diagnostics) {
     }
     if project.matter != Matter::Emergency
         && let (Some(start), Some(end)) = (project.start_date, vote.end)
-        && start <= end
+        && start < end
     {
         let origin = project.start_origin.as_ref().unwrap_or(at);
         diags.push(
