@@ -738,3 +738,60 @@ fn phone_numbers_in_any_spelling_and_in_config_toml_keep_the_site_unpublished() 
         portal.write(file, &original);
     }
 }
+
+#[test]
+fn an_equal_split_per_unit_is_checked_as_one() {
+    let portal = Portal::copy_of("examples/starter");
+    let project = "content/xingfuli/projects/roof-repair.toml";
+    let shares = "content/xingfuli/projects/roof-repair.csv";
+    let text = portal.read(project);
+    let declared = if text.contains("apportionment = ") {
+        text.replace(
+            "apportionment = \"按建筑面积分摊\"",
+            "apportionment = \"按户均摊\"",
+        )
+    } else {
+        text.replacen("[vote]", "apportionment = \"按户均摊\"\n\n[vote]", 1)
+    };
+    portal.write(project, &declared);
+    // 38,600.00 over 40 units: 965.00 each.
+    let equal: String = portal
+        .read(shares)
+        .lines()
+        .enumerate()
+        .map(|(i, line)| match i {
+            0 => format!("{line}\n"),
+            _ => {
+                let (unit_and_area, _) = line.rsplit_once(',').unwrap();
+                format!("{unit_and_area},965.00\n")
+            }
+        })
+        .collect();
+    portal.write(shares, &equal);
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // No rate per ㎡ is claimed for a split that is not by area (by area, both pages give one).
+    for page in [
+        "xingfuli/projects/roof-repair-shares.html",
+        "xingfuli/print/project-roof-repair.html",
+    ] {
+        let text = portal.page_text(page);
+        assert!(text.contains("按户均摊"), "{page}: {text}");
+        assert!(!text.contains("每平方米"), "{page}: {text}");
+    }
+
+    portal.write(
+        shares,
+        &equal
+            .replacen(",965.00\n", ",964.99\n", 1)
+            .replacen(",965.00\n", ",965.01\n", 1),
+    );
+    let run = portal.check();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("3栋1单元101 的分摊金额 ¥964.99 与按户均摊和“最大余额法”计算的 ¥965.00 不符"),
+        "{}",
+        run.stderr
+    );
+}

@@ -708,8 +708,9 @@ fn project_view(
             })
             .collect(),
         shares_area,
+        // Only a split by floor area has a rate per ㎡ (按户均摊 is so much per unit).
         rate_per_sqm: crate::validate::apportionment::apportioned_amount(p)
-            .filter(|_| shares_area > 0)
+            .filter(|_| shares_area > 0 && p.apportionment.trim() == "按建筑面积分摊")
             .map(|m| {
                 let num = i128::from(m.0) * 10_000;
                 let den = i128::from(shares_area);

@@ -44,7 +44,22 @@ pub fn check(project: &Project, diags: &mut Diagnostics) {
         return;
     }
     let areas: Vec<Area> = shares.rows.iter().map(|s| s.area).collect();
-    let expected = apportion(amount, &areas, project.rounding.into());
+    // The declared basis: by floor area (the default and the law's rule), one equal share per
+    // unit (按户均摊: every unit weighs the same), or another agreed basis, of which only the sum
+    // can be checked.
+    let (weights, basis) = match project.apportionment.as_str() {
+        "按户均摊" => (
+            vec![Area(1); areas.len()],
+            ("按户均摊", "an equal share per unit"),
+        ),
+        "按建筑面积分摊" => (areas.clone(), ("按面积", "its floor area")),
+        _ => (Vec::new(), ("", "")),
+    };
+    let expected = if weights.is_empty() {
+        Vec::new()
+    } else {
+        apportion(amount, &weights, project.rounding.into())
+    };
     let mut reported = 0;
     for (share, want) in shares.rows.iter().zip(expected) {
         if share.share != want && reported < MAX_SHARE_FINDINGS {
@@ -55,6 +70,8 @@ pub fn check(project: &Project, diags: &mut Diagnostics) {
                     .arg("unit", &share.unit)
                     .arg("share", share.share)
                     .arg("expected", want)
+                    .arg("basis_zh", basis.0)
+                    .arg("basis_en", basis.1)
                     .arg("rule", project.rounding.label()),
             );
         }
