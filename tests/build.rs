@@ -795,3 +795,37 @@ fn an_equal_split_per_unit_is_checked_as_one() {
         run.stderr
     );
 }
+
+#[test]
+fn the_project_page_links_each_units_share_when_they_are_public() {
+    let portal = Portal::copy_of("examples/starter");
+    assert_eq!(portal.build().code, 0);
+    let page = portal.page("xingfuli/projects/roof-repair.html");
+    let link = scraper::Selector::parse("p.shares-link a").unwrap();
+    let a = page
+        .select(&link)
+        .next()
+        .expect("no link to the shares page");
+    assert_eq!(a.text().collect::<String>(), "各户分摊明细（40 户）");
+    let href = a.value().attr("href").unwrap();
+    let target = portal
+        .path("public/xingfuli/projects")
+        .join(href)
+        .canonicalize()
+        .unwrap();
+    assert!(target.ends_with("xingfuli/projects/roof-repair-shares.html"));
+
+    let compound = portal.read("content/xingfuli/compound.toml");
+    portal.write(
+        "content/xingfuli/compound.toml",
+        &format!("unit_pages = \"print-only\"\n{compound}"),
+    );
+    assert_eq!(portal.build().code, 0);
+    let page = portal.page("xingfuli/projects/roof-repair.html");
+    assert!(page.select(&link).next().is_none());
+    assert!(
+        !portal
+            .path("public/xingfuli/projects/roof-repair-shares.html")
+            .exists()
+    );
+}
