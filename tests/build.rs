@@ -829,3 +829,54 @@ fn the_project_page_links_each_units_share_when_they_are_public() {
             .exists()
     );
 }
+
+#[test]
+fn the_165_rule_governs_using_the_fund_only_and_its_page_shows_the_share_it_tests() {
+    let portal = Portal::copy_of("examples/starter");
+    let project = "content/xingfuli/projects/roof-repair.toml";
+    // 40 owners, 34 took part (85%), 26 agree: 76.47% of those taking part, 65.00% of all.
+    portal.edit(
+        project,
+        "method = \"纸质表决\"",
+        "method = \"纸质表决\"\nprofile = \"165号令\"",
+    );
+    portal.edit(project, "agree_owners = 31", "agree_owners = 26");
+    portal.edit(project, "oppose_owners = 2", "oppose_owners = 7");
+    portal.edit(project, "status = \"已完工\"", "status = \"未通过\"");
+    // Without the fund paying for it (a rejected project is not paid).
+    let fund = portal.read("content/xingfuli/fund.csv");
+    let unpaid: String = fund
+        .lines()
+        .filter(|l| !l.contains(",支取,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    portal.write(
+        "content/xingfuli/fund.csv",
+        &unpaid.replace("387,675.25", "426,275.25"),
+    );
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = portal.page_text("xingfuli/projects/roof-repair.html");
+    assert!(
+        text.contains("参与比例 须达三分之二以上 85.00% ✓"),
+        "{text}"
+    );
+    assert!(text.contains("同意占总数的比例"), "{text}");
+    assert!(text.contains("65.00% ✗"), "{text}");
+    assert!(text.contains("同意的面积或人数未达到"), "{text}");
+    assert!(!text.contains("参与表决的面积或人数不足三分之二"), "{text}");
+
+    // Changing the use of common parts needs three quarters under the Civil Code, whatever rule
+    // the fund centre keeps: 26 of 34 (76.47%) pass it, and the page cites article 278.
+    portal.edit(
+        project,
+        "matter = \"使用维修资金\"",
+        "matter = \"利用共有部分经营\"",
+    );
+    portal.edit(project, "status = \"未通过\"", "status = \"已通过\"");
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = portal.page_text("xingfuli/projects/roof-repair.html");
+    assert!(text.contains("同意占参与表决的比例"), "{text}");
+    assert!(text.contains("《民法典》第二百七十八条"), "{text}");
+}

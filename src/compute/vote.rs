@@ -68,7 +68,18 @@ pub struct Verdict {
     pub passed: bool,
 }
 
+/// The profile a vote is really judged by. 165号令第二十二条 governs using the fund only; raising
+/// it, rebuilding and changing the use of common parts keep the Civil Code's three quarters, which
+/// a fund centre's older rule cannot lower.
+pub fn effective_profile(matter: Matter, declared: Profile) -> Profile {
+    match (declared, matter) {
+        (Profile::Legacy165, Matter::UseFund | Matter::Emergency) => Profile::Legacy165,
+        _ => Profile::CivilCode,
+    }
+}
+
 pub fn judge(vote: &Vote, matter: Matter, profile: Profile) -> Verdict {
+    let profile = effective_profile(matter, profile);
     let threshold = match profile {
         Profile::CivilCode => Threshold::for_matter(matter),
         Profile::Legacy165 => Threshold::TwoThirdsOfTotal,
@@ -81,12 +92,14 @@ pub fn judge(vote: &Vote, matter: Matter, profile: Profile) -> Verdict {
         abstain: t.abstain,
         deemed_agree: t.deemed_agree,
         participation_bp: ratio_bp(t.participating, t.total),
-        approval_bp: ratio_bp(t.agree, t.participating),
-        quorum_met: match profile {
-            Profile::CivilCode => quorum_met(t),
-            // The legacy rule has no separate quorum: two thirds of all agree, so two thirds took part.
-            Profile::Legacy165 => threshold.met(t),
+        // The share the threshold tests: of those taking part, or of all under the 165 rule.
+        approval_bp: match threshold {
+            Threshold::TwoThirdsOfTotal => ratio_bp(t.agree, t.total),
+            _ => ratio_bp(t.agree, t.participating),
         },
+        // Participation is shown as it is under both rules; the 165 rule needs no more of it than
+        // its approval implies (two thirds of all agreeing have taken part).
+        quorum_met: quorum_met(t),
         approval_met: threshold.met(t),
     };
     let area = view(&vote.area);

@@ -24,7 +24,7 @@ pub fn check(project: &Project, rules: &Rules, diags: &mut Diagnostics) {
         Some(Status::Rejected | Status::Voting | Status::Publicised)
     );
     if claims_passed {
-        match profile {
+        match verdict.profile {
             Profile::CivilCode => {
                 if !verdict.quorum_met {
                     diags.push(
