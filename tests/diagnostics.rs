@@ -509,6 +509,26 @@ fn cases() -> Vec<(&'static str, Vec<Edit>)> {
             vec![Replace(PROJECT, "scope = \"3号楼\"", "scope = \"全小区\"")],
         ),
         (
+            "fund-vote-status-contradicts",
+            vec![Replace(
+                PROJECT,
+                "status = \"已完工\"",
+                "status = \"未通过\"",
+            )],
+        ),
+        (
+            "vote-dates-reversed",
+            vec![Replace(PROJECT, "start = 2025-05-15", "start = 2025-06-15")],
+        ),
+        (
+            "fund-vote-plan-late",
+            vec![Replace(
+                PROJECT,
+                "plan_published = 2025-05-06",
+                "plan_published = 2025-05-20",
+            )],
+        ),
+        (
             "fund-vote-tally",
             vec![Replace(PROJECT, "abstain_owners = 1", "abstain_owners = 2")],
         ),

@@ -282,7 +282,7 @@ fn after_phone_word(text: &[u8], start: usize) -> bool {
 }
 
 /// Common single-character surnames (the most frequent ~100 cover the great majority of people).
-const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤乔齐康洪施牛葛樊殷詹阮庞聂焦耿鲁祝季柳温甘纪费俞骆童邢裴穆岳翟倪苗涂左申单包";
 
 /// Words that show a name belongs to an organisation or a group, not to one person.
 const ORGANISATION_WORDS: &[&str] = &[
@@ -329,7 +329,19 @@ const ORGANISATION_WORDS: &[&str] = &[
 /// Whether `value` looks like the name of a private person (2–4 Chinese characters starting with a
 /// common surname, no organisation word, not masked).
 pub fn looks_like_person(value: &str) -> bool {
-    let v = value.trim();
+    let mut v = value.trim();
+    // 王建国（个体）, 李四(个人): a qualifier in brackets after the name; one that says the party
+    // is an individual settles it.
+    let mut individual = false;
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner) = v.strip_suffix(close)
+            && let Some((name, qualifier)) = inner.rsplit_once(open)
+        {
+            individual = INDIVIDUAL_WORDS.iter().any(|w| qualifier.contains(w));
+            v = name.trim();
+            break;
+        }
+    }
     let chars: Vec<char> = v.chars().collect();
     if !(2..=4).contains(&chars.len()) || v.contains('*') || v.contains('某') {
         return false;
@@ -337,8 +349,30 @@ pub fn looks_like_person(value: &str) -> bool {
     if !chars.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c)) {
         return false;
     }
-    SURNAMES.contains(chars[0]) && !ORGANISATION_WORDS.iter().any(|w| v.contains(w))
+    let surname = COMPOUND_SURNAMES
+        .iter()
+        .any(|s| v.starts_with(s) && chars.len() >= 3)
+        || SURNAMES.contains(chars[0]);
+    // Several-character words anywhere (…传媒, …物业…); one-character words only at the end
+    // (…店, …站, …社), where they name a shop or an office: 刘会英 and 陈社英 are people.
+    let organisation = ORGANISATION_WORDS.iter().any(|w| {
+        if w.chars().count() > 1 {
+            v.contains(w)
+        } else {
+            v.ends_with(w)
+        }
+    });
+    surname && (individual || !organisation)
 }
+
+/// Two-character surnames (a name with one is three or four characters long).
+const COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙", "夏侯", "长孙",
+    "宇文", "司徒", "端木", "独孤", "南宫", "西门",
+];
+
+/// Words in a bracketed qualifier that mark a private person.
+const INDIVIDUAL_WORDS: &[&str] = &["个体", "个人", "自然人", "业主"];
 
 /// Reports `value` at `origin` when it looks like a private person's name.
 pub fn check_party(value: &str, field: &str, origin: &Origin, diags: &mut Diagnostics) {
@@ -458,5 +492,23 @@ mod tests {
         assert!(!looks_like_person("中国铁塔"));
         assert!(!looks_like_person("大连某物业服务有限公司"));
         assert!(!looks_like_person("丰巢"));
+        for person in [
+            "刘会英",
+            "陈社英",
+            "欧阳娜娜",
+            "乔丽",
+            "王建国（个体）",
+            "李四(个人)",
+        ] {
+            assert!(looks_like_person(person), "{person}");
+        }
+        for organisation in [
+            "王记小吃店",
+            "张村卫生站",
+            "刘家合作社",
+            "某快递站（代收点）",
+        ] {
+            assert!(!looks_like_person(organisation), "{organisation}");
+        }
     }
 }

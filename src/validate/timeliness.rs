@@ -187,10 +187,10 @@ fn check_emergency_notices(books: &CompoundBooks, diags: &mut Diagnostics) {
         .iter()
         .filter(|p| p.matter == Matter::Emergency)
     {
-        let reported = books
-            .notices
-            .iter()
-            .any(|n| n.project.as_deref() == Some(p.id.as_str()));
+        // After the fact: a notice dated before the work began cannot report on it.
+        let reported = books.notices.iter().any(|n| {
+            n.project.as_deref() == Some(p.id.as_str()) && p.start_date.is_none_or(|s| n.date >= s)
+        });
         if !reported {
             diags.push(
                 Diagnostic::new("fund-emergency-notice-missing")

@@ -88,6 +88,36 @@ pub fn check(project: &Project, rules: &Rules, diags: &mut Diagnostics) {
             }
         }
     }
+    // A status that says the vote failed while its counts pass it (the other way round is
+    // `fund-vote-quorum`/`fund-vote-approval`).
+    if project.status == Some(Status::Rejected) && verdict.passed {
+        diags.push(
+            Diagnostic::new("fund-vote-status-contradicts")
+                .at(&at.file, at.span.clone())
+                .arg("status", Status::Rejected.label()),
+        );
+    }
+    if let (Some(start), Some(end)) = (vote.start, vote.end)
+        && start > end
+    {
+        diags.push(
+            Diagnostic::new("vote-dates-reversed")
+                .at(&at.file, at.span.clone())
+                .arg("start", start)
+                .arg("end", end),
+        );
+    }
+    // V6: the plan is publicised before the owners vote on it, not while they do.
+    if let (Some(published), Some(start)) = (project.plan_published, vote.start)
+        && published > start
+    {
+        diags.push(
+            Diagnostic::new("fund-vote-plan-late")
+                .at(&at.file, at.span.clone())
+                .arg("published", published)
+                .arg("start", start),
+        );
+    }
     if let (Some(published), Some(end)) = (project.plan_published, vote.end)
         && (end - published).num_days() < rules.plan_notice_days
     {
