@@ -880,3 +880,42 @@ fn the_165_rule_governs_using_the_fund_only_and_its_page_shows_the_share_it_test
     assert!(text.contains("同意占参与表决的比例"), "{text}");
     assert!(text.contains("《民法典》第二百七十八条"), "{text}");
 }
+
+#[test]
+fn a_correction_entry_may_take_back_recorded_revenue_with_negative_amounts() {
+    let portal = Portal::copy_of("examples/starter");
+    let revenue = portal.read("content/xingfuli/revenue.csv");
+    // 200.00 of the 快递柜 fee (GS2025-003) was charged twice and is paid back.
+    let reversal = "2025-10-15,快递柜,退还多收场地费,某快递柜运营公司,(200.00),0,(200.00),业委会经费,2024年第一次业主大会决议,GS2025-004,冲正 GS2025-003 多收部分\n";
+    portal.write(
+        "content/xingfuli/revenue.csv",
+        &format!("{revenue}{reversal}"),
+    );
+    let run = portal.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = portal.page_text("xingfuli/revenue.html");
+    // 13,944.00 − 200.00; the 业委会经费 share is 1,000.00 of 13,744.00.
+    assert!(text.contains("¥13,744.00"), "{text}");
+    assert!(text.contains("业委会经费 ¥1,000.00 7.28%"), "{text}");
+
+    // Without the 冲正 note a negative amount is refused, with a hint that says how.
+    portal.write(
+        "content/xingfuli/revenue.csv",
+        &format!(
+            "{revenue}{}",
+            reversal.replace("冲正 GS2025-003 多收部分", "退款")
+        ),
+    );
+    let run = portal.check();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("“收入金额”不能为负数：(200.00)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("备注以“冲正 原凭证号”开头"),
+        "{}",
+        run.stderr
+    );
+}

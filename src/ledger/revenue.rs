@@ -144,9 +144,11 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntr
     for row in &table.rows {
         let when = table.when(row, WHEN, diags);
         let category = table.choice(row, CATEGORY, Category::from_label, Category::LABELS, diags);
-        let gross = table.money(row, GROSS, diags);
-        let costs = table.opt_money(row, COSTS, diags);
-        let net = table.opt_money(row, NET, diags);
+        // A correction entry (备注 “冲正 <凭证号>”) may reverse an earlier one with negative amounts.
+        let correction = super::correction_target(&table.opt_text(row, NOTE)).is_some();
+        let gross = table.money_signed(row, GROSS, correction, diags);
+        let costs = table.opt_money_signed(row, COSTS, correction, diags);
+        let net = table.opt_money_signed(row, NET, correction, diags);
         let allocation = table.choice(
             row,
             ALLOCATION,
@@ -160,7 +162,13 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntr
             continue;
         };
         let costs = costs.unwrap_or(Money::ZERO);
-        if costs > gross {
+        // Costs are part of the income, with its sign (a reversal takes back both).
+        let costs_fit = if gross.is_negative() {
+            costs <= Money::ZERO && costs >= gross
+        } else {
+            costs >= Money::ZERO && costs <= gross
+        };
+        if !costs_fit {
             diags.push(
                 Diagnostic::new("revenue-costs-exceed-gross")
                     .at(file, table.span(row, COSTS))

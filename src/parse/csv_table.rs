@@ -486,23 +486,48 @@ impl<'s> Table<'s> {
             .unwrap_or_default()
     }
 
-    /// Required amount.
+    /// Required amount, not negative.
     pub fn money(&self, row: &Row, col: usize, diags: &mut Diagnostics) -> Option<Money> {
-        let cell = self.required(row, col, diags)?;
-        self.parse_money(row, cell, col, diags)
+        self.money_signed(row, col, false, diags)
     }
 
-    /// Optional amount: `Some(None)` when blank or written as a dash, `None` when unreadable.
+    /// Required amount; negative only if `negative_allowed` (a correction entry's reversal).
+    pub fn money_signed(
+        &self,
+        row: &Row,
+        col: usize,
+        negative_allowed: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<Money> {
+        let cell = self.required(row, col, diags)?;
+        self.parse_money(row, cell, col, negative_allowed, diags)
+    }
+
+    /// Optional amount, not negative: `Some(None)` when blank or written as a dash, `None` when
+    /// unreadable.
     pub fn opt_money(
         &self,
         row: &Row,
         col: usize,
         diags: &mut Diagnostics,
     ) -> Option<Option<Money>> {
+        self.opt_money_signed(row, col, false, diags)
+    }
+
+    /// [`Table::opt_money`], negative only if `negative_allowed`.
+    pub fn opt_money_signed(
+        &self,
+        row: &Row,
+        col: usize,
+        negative_allowed: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<Option<Money>> {
         match self.cell(row, col) {
             None => Some(None),
             Some(c) if matches!(c.text.as_str(), "-" | "—" | "－") => Some(None),
-            Some(c) => self.parse_money(row, c, col, diags).map(Some),
+            Some(c) => self
+                .parse_money(row, c, col, negative_allowed, diags)
+                .map(Some),
         }
     }
 
@@ -535,10 +560,11 @@ impl<'s> Table<'s> {
         row: &Row,
         cell: &Cell,
         col: usize,
+        negative_allowed: bool,
         diags: &mut Diagnostics,
     ) -> Option<Money> {
         match Money::parse_scaled(&cell.text, self.multipliers[col]) {
-            Ok(m) if m.is_negative() => {
+            Ok(m) if m.is_negative() && !negative_allowed => {
                 diags.push(
                     Diagnostic::new("money-negative")
                         .at(&self.file, cell.span.clone())
