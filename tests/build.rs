@@ -919,3 +919,23 @@ fn a_correction_entry_may_take_back_recorded_revenue_with_negative_amounts() {
         run.stderr
     );
 }
+
+#[test]
+fn an_unreadable_fund_row_is_reported_alone_not_as_a_wrong_balance() {
+    let portal = Portal::copy_of("examples/starter");
+    // A withdrawal written the bank's way, in brackets: refused, and not left out of the balance.
+    portal.edit(
+        "content/xingfuli/fund.csv",
+        "2025-08-20,支取,\"38,600.00\"",
+        "2025-08-20,支取,\"(38,600.00)\"",
+    );
+    let run = portal.check();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("money-negative"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("fund-balance-mismatch"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("1 个错误"), "{}", run.stderr);
+}
