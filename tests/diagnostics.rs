@@ -361,6 +361,22 @@ fn cases() -> Vec<(&'static str, Vec<Edit>)> {
             vec![Replace(FEES, "2025Q2,", "2025Q1,")],
         ),
         (
+            "revenue-duplicate-row",
+            vec![Transform(REVENUE, |text| {
+                let row = text.lines().nth(3).unwrap().replace("GS2025-003", "");
+                let without = text.replace("GS2025-003", "");
+                format!("{without}{row}\n")
+            })],
+        ),
+        (
+            "fees-billed-exceeds-households",
+            vec![Replace(
+                FEES,
+                "2025Q2,多层住宅,320,304",
+                "2025Q2,多层住宅,330,304",
+            )],
+        ),
+        (
             "fees-period-overlap",
             vec![Replace(FEES, "2025Q4,", "2025,")],
         ),

@@ -150,7 +150,25 @@ impl Period {
             return match rest {
                 "上半年" => Some(Period::Half(y, 1)),
                 "下半年" => Some(Period::Half(y, 2)),
+                "度" | "全年" => Some(Period::Year(y)),
                 _ => {
+                    // 2025年1-3月, 2025年7～12月: a span of months that is a quarter, a half or the
+                    // year.
+                    if let Some((from, to)) = rest
+                        .strip_suffix('月')
+                        .and_then(|span| span.split_once(['-', '~', '～', '至']))
+                    {
+                        let from: u8 = parse_digits(from.trim_end_matches('月'), 1, 2)?;
+                        let to: u8 = parse_digits(to, 1, 2)?;
+                        return match (from, to) {
+                            (1, 12) => Some(Period::Year(y)),
+                            (1, 6) | (7, 12) => Some(Period::Half(y, from.div_ceil(6))),
+                            (f, t) if t == f + 2 && f % 3 == 1 => {
+                                Some(Period::Quarter(y, f.div_ceil(3)))
+                            }
+                            _ => None,
+                        };
+                    }
                     if let Some(m) = rest.strip_suffix('月') {
                         let m: u8 = parse_digits(m, 1, 2)?;
                         (1..=12).contains(&m).then_some(Period::Month(y, m))
@@ -444,6 +462,12 @@ mod tests {
             ("2024Q1", Period::Quarter(2024, 1)),
             ("2024q4", Period::Quarter(2024, 4)),
             ("2024年第一季度", Period::Quarter(2024, 1)),
+            ("2024年度", Period::Year(2024)),
+            ("2024年1-3月", Period::Quarter(2024, 1)),
+            ("2024年10～12月", Period::Quarter(2024, 4)),
+            ("2024年7-12月", Period::Half(2024, 2)),
+            ("2024年1月-6月", Period::Half(2024, 1)),
+            ("2024年1至12月", Period::Year(2024)),
             ("2024年三季度", Period::Quarter(2024, 3)),
             ("2024-03", Period::Month(2024, 3)),
             ("2024-3", Period::Month(2024, 3)),
@@ -452,7 +476,15 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(Period::parse(text), Some(want), "{text}");
         }
-        for bad in ["2024Q5", "2024-13", "2024H3", "24Q1", "第一季度"] {
+        for bad in [
+            "2024Q5",
+            "2024-13",
+            "2024H3",
+            "24Q1",
+            "第一季度",
+            "2024年2-4月",
+            "2024年1-13月",
+        ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
     }

@@ -141,6 +141,7 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntr
     };
     let mut entries = Vec::with_capacity(table.rows.len());
     let mut vouchers: HashMap<String, usize> = HashMap::new();
+    let mut repeated: HashMap<String, usize> = HashMap::new();
     for row in &table.rows {
         let when = table.when(row, WHEN, diags);
         let category = table.choice(row, CATEGORY, Category::from_label, Category::LABELS, diags);
@@ -193,6 +194,21 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntr
         }
         let voucher = table.opt_text(row, VOUCHER);
         let line = file.line_col(row.span.start).line;
+        // Without a voucher number, the same entry twice is most likely a row pasted twice.
+        if voucher.is_empty() {
+            let key: Vec<&str> = row
+                .cells
+                .iter()
+                .map(|c| c.as_ref().map_or("", |c| c.text.as_str()))
+                .collect();
+            if let Some(first) = repeated.insert(key.join("\u{1f}"), line) {
+                diags.push(
+                    Diagnostic::new("revenue-duplicate-row")
+                        .at(file, row.span.clone())
+                        .arg("first_line", first),
+                );
+            }
+        }
         if !voucher.is_empty()
             && let Some(first) = vouchers.insert(voucher.clone(), line)
         {

@@ -24,6 +24,7 @@ pub fn check(books: &CompoundBooks, rules: &crate::config::Rules, diags: &mut Di
     check_project_funding(books, diags);
     check_withdrawals_approved(books, diags);
     check_fee_building_types(books, diags);
+    check_fee_households(books, diags);
     check_revenue_resolutions(books, diags);
     check_revenue_costs(books, rules, diags);
     check_corrections(books, diags);
@@ -334,6 +335,23 @@ fn check_vote_scope(
                 .arg("dimension", "人数/owners")
                 .arg("vote_total", vote.owners.total)
                 .arg("compound_total", households),
+        );
+    }
+}
+
+/// A fee row cannot bill more households than the compound has (compound.toml's households): more
+/// is a year row beside its quarters, or a total booked as data. Reported once, at the first row.
+fn check_fee_households(books: &CompoundBooks, diags: &mut Diagnostics) {
+    let households = books.info.households;
+    if households == 0 {
+        return;
+    }
+    if let Some(row) = books.fees.iter().find(|r| r.households_billed > households) {
+        diags.push(
+            Diagnostic::new("fees-billed-exceeds-households")
+                .at(&row.origin.file, row.origin.span.clone())
+                .arg("billed", row.households_billed)
+                .arg("households", households),
         );
     }
 }
