@@ -202,8 +202,15 @@ impl Dimension {
 
     fn label(self) -> &'static str {
         match self {
-            Dimension::Area => "面积/area",
-            Dimension::Owners => "人数/owners",
+            Dimension::Area => "面积",
+            Dimension::Owners => "人数",
+        }
+    }
+
+    fn label_en(self) -> &'static str {
+        match self {
+            Dimension::Area => "area",
+            Dimension::Owners => "owners",
         }
     }
 }
@@ -243,6 +250,7 @@ fn parse_tally(
             Diagnostic::new("vote-count-exceeds-total")
                 .at(file, span)
                 .arg("dimension", dimension.label())
+                .arg("dimension_en", dimension.label_en())
                 .arg("participating", dimension.show(participating))
                 .arg("total", dimension.show(total)),
         );
@@ -261,6 +269,7 @@ fn parse_tally(
                 Diagnostic::new("vote-parts-exceed-participating")
                     .at(file, span)
                     .arg("dimension", dimension.label())
+                    .arg("dimension_en", dimension.label_en())
                     .arg("sum", dimension.show(sum))
                     .arg("participating", dimension.show(participating)),
             );
@@ -276,6 +285,7 @@ fn parse_tally(
             Diagnostic::new("vote-deemed-exceeds-absent")
                 .at(file, span)
                 .arg("dimension", dimension.label())
+                .arg("dimension_en", dimension.label_en())
                 .arg("deemed", dimension.show(deemed))
                 .arg("absent", dimension.show(total - participating)),
         );

@@ -322,7 +322,8 @@ fn check_vote_scope(
         diags.push(
             Diagnostic::new("vote-scope-total")
                 .at(&at.file, at.span.clone())
-                .arg("dimension", "面积/area")
+                .arg("dimension", "面积")
+                .arg("dimension_en", "area")
                 .arg("vote_total", Area(vote.area.total).to_display_string())
                 .arg("compound_total", info.floor_area.to_display_string()),
         );
@@ -332,7 +333,8 @@ fn check_vote_scope(
         diags.push(
             Diagnostic::new("vote-scope-total")
                 .at(&at.file, at.span.clone())
-                .arg("dimension", "人数/owners")
+                .arg("dimension", "人数")
+                .arg("dimension_en", "owners")
                 .arg("vote_total", vote.owners.total)
                 .arg("compound_total", households),
         );

@@ -64,9 +64,9 @@ pub fn check(project: &Project, rules: &Rules, diags: &mut Diagnostics) {
             }
         }
     }
-    for (dimension, tally, is_area) in [
-        ("面积/area", &vote.area, true),
-        ("人数/owners", &vote.owners, false),
+    for (dimension, dimension_en, tally, is_area) in [
+        ("面积", "area", &vote.area, true),
+        ("人数", "owners", &vote.owners, false),
     ] {
         let show = |n: i64| {
             if is_area {
@@ -82,6 +82,7 @@ pub fn check(project: &Project, rules: &Rules, diags: &mut Diagnostics) {
                     Diagnostic::new("fund-vote-tally")
                         .at(&at.file, at.span.clone())
                         .arg("dimension", dimension)
+                        .arg("dimension_en", dimension_en)
                         .arg("sum", show(sum))
                         .arg("participating", show(tally.participating)),
                 );
