@@ -939,3 +939,18 @@ fn an_unreadable_fund_row_is_reported_alone_not_as_a_wrong_balance() {
     );
     assert!(run.stderr.contains("1 个错误"), "{}", run.stderr);
 }
+
+#[test]
+fn an_unreadable_vote_count_is_reported_alone() {
+    let portal = Portal::copy_of("examples/starter");
+    portal.edit(
+        "content/xingfuli/projects/roof-repair.toml",
+        "total_area = \"3,720.00\"",
+        "total_area = \"3,720.00m2m2\"",
+    );
+    let run = portal.check();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("area-invalid"), "{}", run.stderr);
+    // Not taken for 0.00㎡: no quorum, total or scope findings follow from it.
+    assert!(run.stderr.contains("1 个错误，0 个警告"), "{}", run.stderr);
+}

@@ -129,6 +129,7 @@ mod tests {
             oppose: None,
             abstain: None,
             deemed_agree: None,
+            readable: true,
         }
     }
 

@@ -123,6 +123,10 @@ pub struct Tally {
     /// Counts a 议事规则 deems to agree (non-voters counted with the majority): shown beside the
     /// raw counts, never merged into them; verdicts use raw counts only.
     pub deemed_agree: Option<i64>,
+    /// Whether total, participating and agree could all be read. An unreadable one has its own
+    /// finding; the checks that would take it for 0 are skipped rather than add false ones.
+    #[serde(skip)]
+    pub readable: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -237,6 +241,7 @@ fn parse_tally(
         oppose: values[3],
         abstain: values[4],
         deemed_agree: values[5],
+        readable: values[..3].iter().all(Option::is_some),
     };
     let span_of = |f: &Fields, i: usize| fields[i].0.as_ref().map(|r| f.span(r)).unwrap_or(at..at);
     // Checks between counts only when the counts involved could be read: an unreadable value has

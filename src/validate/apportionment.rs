@@ -76,7 +76,7 @@ pub fn check(project: &Project, diags: &mut Diagnostics) {
             );
         }
     }
-    if let Some(vote) = &project.vote
+    if let Some(vote) = project.vote.as_ref().filter(|v| v.owners.readable)
         && shares.rows.iter().any(|s| !s.owner_key.is_empty())
     {
         // V5: one owner of several units counts once; units without a key are owners of their own.
@@ -100,7 +100,7 @@ pub fn check(project: &Project, diags: &mut Diagnostics) {
             );
         }
     }
-    if let Some(vote) = &project.vote {
+    if let Some(vote) = project.vote.as_ref().filter(|v| v.area.readable) {
         let total = Area(areas.iter().map(|a| a.0).sum());
         if total.0 != vote.area.total {
             diags.push(

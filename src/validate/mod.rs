@@ -317,8 +317,9 @@ fn check_vote_scope(
     if project.scope != "全小区" || info.floor_area.0 == 0 {
         return;
     }
+    let (vote_area, vote_owners) = (vote.area.readable, vote.owners.readable);
     let at = &vote.origin;
-    if vote.area.total != info.floor_area.0 && vote.area.total > 0 {
+    if vote_area && vote.area.total != info.floor_area.0 {
         diags.push(
             Diagnostic::new("vote-scope-total")
                 .at(&at.file, at.span.clone())
@@ -329,7 +330,7 @@ fn check_vote_scope(
         );
     }
     let households = i64::from(info.households);
-    if households > 0 && vote.owners.total > households {
+    if vote_owners && households > 0 && vote.owners.total > households {
         diags.push(
             Diagnostic::new("vote-scope-total")
                 .at(&at.file, at.span.clone())

@@ -23,7 +23,8 @@ pub fn check(project: &Project, rules: &Rules, diags: &mut Diagnostics) {
         project.status,
         Some(Status::Rejected | Status::Voting | Status::Publicised)
     );
-    if claims_passed {
+    let readable = vote.area.readable && vote.owners.readable;
+    if claims_passed && readable {
         match verdict.profile {
             Profile::CivilCode => {
                 if !verdict.quorum_met {
@@ -91,7 +92,7 @@ pub fn check(project: &Project, rules: &Rules, diags: &mut Diagnostics) {
     }
     // A status that says the vote failed while its counts pass it (the other way round is
     // `fund-vote-quorum`/`fund-vote-approval`).
-    if project.status == Some(Status::Rejected) && verdict.passed {
+    if project.status == Some(Status::Rejected) && readable && verdict.passed {
         diags.push(
             Diagnostic::new("fund-vote-status-contradicts")
                 .at(&at.file, at.span.clone())
