@@ -954,3 +954,28 @@ fn an_unreadable_vote_count_is_reported_alone() {
     // Not taken for 0.00㎡: no quorum, total or scope findings follow from it.
     assert!(run.stderr.contains("1 个错误，0 个警告"), "{}", run.stderr);
 }
+
+#[test]
+fn an_unknown_column_points_to_the_ledgers_own_remarks_column() {
+    let portal = Portal::copy_of("examples/starter");
+    let fund = portal.read("content/xingfuli/fund.csv");
+    let with_extra: String = fund
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l},经办人备忘\n")
+            } else {
+                format!("{l},\n")
+            }
+        })
+        .collect();
+    portal.write("content/xingfuli/fund.csv", &with_extra);
+    let run = portal.check();
+    assert!(
+        run.stderr.contains("未知的列“经办人备忘”"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("请并入“摘要”列"), "{}", run.stderr);
+}

@@ -231,6 +231,12 @@ impl<'s> Table<'s> {
         let mut seen_upper: Vec<bool> = vec![false; schema.len()];
         let mut multipliers = vec![1; schema.len()];
         let known = schema.iter().map(|c| c.name).collect::<Vec<_>>().join("、");
+        // The ledger's free-text column (备注, or 摘要 in the fund ledger), for the hint.
+        let remarks = schema
+            .iter()
+            .map(|c| c.name)
+            .find(|name| matches!(*name, "备注" | "摘要"))
+            .unwrap_or("备注");
         let find = |name: &str| {
             schema.iter().position(|c| {
                 c.name.to_lowercase() == name || c.aliases.iter().any(|a| a.to_lowercase() == name)
@@ -289,7 +295,8 @@ impl<'s> Table<'s> {
                         Diagnostic::new("csv-unknown-column")
                             .at(file, span)
                             .arg("column", raw.trim())
-                            .arg("known", &known),
+                            .arg("known", &known)
+                            .arg("remarks", remarks),
                     );
                     mapping.push(Target::Ignored);
                 }
@@ -353,7 +360,8 @@ impl<'s> Table<'s> {
                     Diagnostic::new("csv-unknown-column")
                         .at(file, span)
                         .arg("column", format!("#{}", i + 1))
-                        .arg("known", &known),
+                        .arg("known", &known)
+                        .arg("remarks", remarks),
                 );
                 false
             });
