@@ -938,6 +938,18 @@ fn an_unreadable_fund_row_is_reported_alone_not_as_a_wrong_balance() {
         run.stderr
     );
     assert!(run.stderr.contains("1 个错误"), "{}", run.stderr);
+
+    // A readable ledger with another error (a withdrawal for an unknown project) is still
+    // balanced: the 5 fen are reported as 5 fen.
+    portal.edit(
+        "content/xingfuli/fund.csv",
+        "\"(38,600.00)\",roof-repair",
+        "\"38,600.00\",roof-x",
+    );
+    portal.edit("content/xingfuli/fund.csv", "387,675.25", "387,675.20");
+    let run = portal.check();
+    assert!(run.stderr.contains("roof-x"), "{}", run.stderr);
+    assert!(run.stderr.contains("相差 -¥0.05"), "{}", run.stderr);
 }
 
 #[test]

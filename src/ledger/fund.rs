@@ -84,8 +84,14 @@ pub struct FundEntry {
 /// Reads the rows in file order; ordering by date is the compute stage's job (stable, so rows of
 /// the same day keep the order they were written in).
 pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<FundEntry> {
+    parse_counted(file, diags).0
+}
+
+/// [`parse`], and whether every row could be read. A running balance over a ledger with an
+/// unreadable row would be off by that row's amount at every later 结存.
+pub fn parse_counted(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> (Vec<FundEntry>, bool) {
     let Some(table) = Table::read(file, SCHEMA, Subtotals::Reject, diags) else {
-        return Vec::new();
+        return (Vec::new(), false);
     };
     let mut entries = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
@@ -114,5 +120,6 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<FundEntry> 
             project_origin: Origin::new(file, table.span(row, PROJECT)),
         });
     }
-    entries
+    let complete = entries.len() == table.rows.len();
+    (entries, complete)
 }

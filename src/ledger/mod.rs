@@ -121,4 +121,6 @@ pub struct CompoundBooks {
     pub has_fees: bool,
     pub has_revenue: bool,
     pub has_fund: bool,
+    /// Whether every row of fund.csv could be read (balances are compared only then).
+    pub fund_complete: bool,
 }

@@ -222,10 +222,10 @@ pub fn load_compound(
         .as_ref()
         .map(|f| ledger::revenue::parse(f, diags))
         .unwrap_or_default();
-    let fund = fund_file
+    let (fund, fund_complete) = fund_file
         .as_ref()
-        .map(|f| ledger::fund::parse(f, diags))
-        .unwrap_or_default();
+        .map(|f| ledger::fund::parse_counted(f, diags))
+        .unwrap_or((Vec::new(), true));
 
     let mut projects = Vec::new();
     let mut tenders = Vec::new();
@@ -321,5 +321,6 @@ pub fn load_compound(
         has_fees: fees_file.is_some(),
         has_revenue: revenue_file.is_some(),
         has_fund: fund_file.is_some(),
+        fund_complete,
     }))
 }

@@ -202,14 +202,7 @@ fn check_fund_balances(books: &CompoundBooks, diags: &mut Diagnostics) {
     // A row that could not be read is missing from the running balance: every 结存 after it would
     // be reported off by that row's amount, hiding the real difference. That row's own error
     // blocks publishing; the balances are compared once the ledger reads whole.
-    let Some(ledger) = books.fund.first().map(|e| &e.origin.file) else {
-        return;
-    };
-    let unreadable_rows = diags.iter().any(|d| {
-        d.severity == crate::diag::Severity::Error
-            && d.file.as_ref().is_some_and(|f| f.path == ledger.path)
-    });
-    if unreadable_rows {
+    if !books.fund_complete {
         return;
     }
     let mut overdrawn_reported = false;
