@@ -141,6 +141,16 @@ pub struct Vote {
     pub origin: Origin,
 }
 
+impl Vote {
+    /// Each dimension with its counts.
+    pub fn dimensions(&self) -> [(Dimension, &Tally); 2] {
+        [
+            (Dimension::Area, &self.area),
+            (Dimension::Owners, &self.owners),
+        ]
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Funding {
     pub source: String,
@@ -184,7 +194,7 @@ pub struct Project {
 
 /// The two dimensions every vote is counted in.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Dimension {
+pub enum Dimension {
     Area,
     Owners,
 }
@@ -197,21 +207,21 @@ impl Dimension {
         }
     }
 
-    fn show(self, n: i64) -> String {
+    pub fn show(self, n: i64) -> String {
         match self {
             Dimension::Area => Area(n).to_display_string(),
             Dimension::Owners => n.to_string(),
         }
     }
 
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Dimension::Area => "面积",
             Dimension::Owners => "人数",
         }
     }
 
-    fn label_en(self) -> &'static str {
+    pub fn label_en(self) -> &'static str {
         match self {
             Dimension::Area => "area",
             Dimension::Owners => "owners",
@@ -243,40 +253,43 @@ fn parse_tally(
         deemed_agree: values[5],
         readable: values[..3].iter().all(Option::is_some),
     };
-    let span_of = |f: &Fields, i: usize| fields[i].0.as_ref().map(|r| f.span(r)).unwrap_or(at..at);
+    // A finding at field `i`, naming the dimension and showing each count in its unit.
+    let report =
+        |f: &mut Fields, code: &'static str, i: usize, counts: [(&'static str, i64); 2]| {
+            let span = fields[i].0.as_ref().map(|r| f.span(r)).unwrap_or(at..at);
+            let mut finding = Diagnostic::new(code)
+                .at(f.file, span)
+                .arg("dimension", dimension.label())
+                .arg("dimension_en", dimension.label_en());
+            for (name, count) in counts {
+                finding = finding.arg(name, dimension.show(count));
+            }
+            f.diags.push(finding);
+        };
     // Checks between counts only when the counts involved could be read: an unreadable value has
     // its own finding, and taking it for 0 would only add false ones.
     if let (Some(total), Some(participating)) = (values[0], values[1])
         && participating > total
     {
-        let span = span_of(f, 1);
-        let file = f.file;
-        f.diags.push(
-            Diagnostic::new("vote-count-exceeds-total")
-                .at(file, span)
-                .arg("dimension", dimension.label())
-                .arg("dimension_en", dimension.label_en())
-                .arg("participating", dimension.show(participating))
-                .arg("total", dimension.show(total)),
+        report(
+            f,
+            "vote-count-exceeds-total",
+            1,
+            [("participating", participating), ("total", total)],
         );
     }
     // agree + oppose + abstain = participating is checked when all three are given (V6,
     // `fund-vote-tally`); with some left out, the ones given must still fit in.
-    let parts = [values[2], values[3], values[4]];
     if let (Some(participating), Some(agree)) = (values[1], values[2])
-        && parts.iter().any(Option::is_none)
+        && (values[3].is_none() || values[4].is_none())
     {
-        let sum: i64 = agree + values[3].unwrap_or(0) + values[4].unwrap_or(0);
+        let sum = agree + values[3].unwrap_or(0) + values[4].unwrap_or(0);
         if sum > participating {
-            let span = span_of(f, 2);
-            let file = f.file;
-            f.diags.push(
-                Diagnostic::new("vote-parts-exceed-participating")
-                    .at(file, span)
-                    .arg("dimension", dimension.label())
-                    .arg("dimension_en", dimension.label_en())
-                    .arg("sum", dimension.show(sum))
-                    .arg("participating", dimension.show(participating)),
+            report(
+                f,
+                "vote-parts-exceed-participating",
+                2,
+                [("sum", sum), ("participating", participating)],
             );
         }
     }
@@ -284,15 +297,11 @@ fn parse_tally(
     if let (Some(total), Some(participating), Some(deemed)) = (values[0], values[1], values[5])
         && deemed > total - participating
     {
-        let span = span_of(f, 5);
-        let file = f.file;
-        f.diags.push(
-            Diagnostic::new("vote-deemed-exceeds-absent")
-                .at(file, span)
-                .arg("dimension", dimension.label())
-                .arg("dimension_en", dimension.label_en())
-                .arg("deemed", dimension.show(deemed))
-                .arg("absent", dimension.show(total - participating)),
+        report(
+            f,
+            "vote-deemed-exceeds-absent",
+            5,
+            [("deemed", deemed), ("absent", total - participating)],
         );
     }
     tally

@@ -303,35 +303,31 @@ fn check_vote_scope(
     info: &crate::ledger::compound::Compound,
     diags: &mut Diagnostics,
 ) {
-    use crate::ledger::amount::Area;
+    use crate::ledger::project::Dimension;
     let Some(vote) = &project.vote else {
         return;
     };
     if project.scope != "全小区" || info.floor_area.0 == 0 {
         return;
     }
-    let (vote_area, vote_owners) = (vote.area.readable, vote.owners.readable);
-    let at = &vote.origin;
-    if vote_area && vote.area.total != info.floor_area.0 {
-        diags.push(
-            Diagnostic::new("vote-scope-total")
-                .at(&at.file, at.span.clone())
-                .arg("dimension", "面积")
-                .arg("dimension_en", "area")
-                .arg("vote_total", Area(vote.area.total).to_display_string())
-                .arg("compound_total", info.floor_area.to_display_string()),
-        );
-    }
-    let households = i64::from(info.households);
-    if vote_owners && households > 0 && vote.owners.total > households {
-        diags.push(
-            Diagnostic::new("vote-scope-total")
-                .at(&at.file, at.span.clone())
-                .arg("dimension", "人数")
-                .arg("dimension_en", "owners")
-                .arg("vote_total", vote.owners.total)
-                .arg("compound_total", households),
-        );
+    for (dimension, tally) in vote.dimensions() {
+        let (compound_total, fits) = match dimension {
+            Dimension::Area => (info.floor_area.0, tally.total == info.floor_area.0),
+            Dimension::Owners => {
+                let households = i64::from(info.households);
+                (households, households == 0 || tally.total <= households)
+            }
+        };
+        if tally.readable && !fits {
+            diags.push(
+                Diagnostic::new("vote-scope-total")
+                    .at(&vote.origin.file, vote.origin.span.clone())
+                    .arg("dimension", dimension.label())
+                    .arg("dimension_en", dimension.label_en())
+                    .arg("vote_total", dimension.show(tally.total))
+                    .arg("compound_total", dimension.show(compound_total)),
+            );
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::compute::vote::{Threshold, judge};
 use crate::config::Rules;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::ledger::amount::{Area, format_bp, ratio_bp};
+use crate::ledger::amount::{format_bp, ratio_bp};
 use crate::ledger::project::{Matter, Profile, Project, Status, Tally};
 
 fn pct(bp: Option<i64>) -> String {
@@ -65,27 +65,17 @@ pub fn check(project: &Project, rules: &Rules, diags: &mut Diagnostics) {
             }
         }
     }
-    for (dimension, dimension_en, tally, is_area) in [
-        ("面积", "area", &vote.area, true),
-        ("人数", "owners", &vote.owners, false),
-    ] {
-        let show = |n: i64| {
-            if is_area {
-                Area(n).to_display_string()
-            } else {
-                n.to_string()
-            }
-        };
+    for (dimension, tally) in vote.dimensions() {
         if let (Some(oppose), Some(abstain)) = (tally.oppose, tally.abstain) {
             let sum = tally.agree + oppose + abstain;
             if sum != tally.participating {
                 diags.push(
                     Diagnostic::new("fund-vote-tally")
                         .at(&at.file, at.span.clone())
-                        .arg("dimension", dimension)
-                        .arg("dimension_en", dimension_en)
-                        .arg("sum", show(sum))
-                        .arg("participating", show(tally.participating)),
+                        .arg("dimension", dimension.label())
+                        .arg("dimension_en", dimension.label_en())
+                        .arg("sum", dimension.show(sum))
+                        .arg("participating", dimension.show(tally.participating)),
                 );
             }
         }
