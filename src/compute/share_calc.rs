@@ -53,7 +53,7 @@ fn rate(total: Money, basis_area: i64) -> i64 {
 /// (`scope = "全小区"`) — over the compound's floor area. None when the project has no cost yet,
 /// is shared another way (per household), or has no area to divide by.
 pub fn for_project(project: &Project, compound_floor_area: Area) -> Option<ShareCalc> {
-    if project.apportionment.trim() != "按建筑面积分摊" {
+    if project.basis() != crate::ledger::project::Basis::FloorArea {
         return None;
     }
     let total = crate::validate::apportionment::apportioned_amount(project)?;

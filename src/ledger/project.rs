@@ -141,6 +141,27 @@ pub struct Vote {
     pub origin: Origin,
 }
 
+/// How a project's cost is split among the units, from its free-text `apportionment`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// 按建筑面积分摊 (the default, and the law's rule).
+    FloorArea,
+    /// 按户均摊: an equal share per unit.
+    PerUnit,
+    /// Any other agreed basis, described in the project's text.
+    Other,
+}
+
+impl Project {
+    pub fn basis(&self) -> Basis {
+        match self.apportionment.as_str() {
+            "按建筑面积分摊" => Basis::FloorArea,
+            "按户均摊" => Basis::PerUnit,
+            _ => Basis::Other,
+        }
+    }
+}
+
 impl Vote {
     /// Each dimension with its counts.
     pub fn dimensions(&self) -> [(Dimension, &Tally); 2] {

@@ -4,7 +4,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ledger::amount::{Area, Money};
-use crate::ledger::project::Project;
+use crate::ledger::project::{Basis, Project};
 use crate::ledger::shares::apportion;
 
 /// The amount a project's owners carry: the settled (or contracted) cost less other funding.
@@ -47,13 +47,13 @@ pub fn check(project: &Project, diags: &mut Diagnostics) {
     // The declared basis: by floor area (the default and the law's rule), one equal share per
     // unit (按户均摊: every unit weighs the same), or another agreed basis, of which only the sum
     // can be checked.
-    let (weights, basis) = match project.apportionment.as_str() {
-        "按户均摊" => (
+    let (weights, basis) = match project.basis() {
+        Basis::PerUnit => (
             vec![Area(1); areas.len()],
             ("按户均摊", "an equal share per unit"),
         ),
-        "按建筑面积分摊" => (areas.clone(), ("按面积", "its floor area")),
-        _ => (Vec::new(), ("", "")),
+        Basis::FloorArea => (areas.clone(), ("按面积", "its floor area")),
+        Basis::Other => (Vec::new(), ("", "")),
     };
     let expected = if weights.is_empty() {
         Vec::new()
