@@ -226,9 +226,7 @@ fn revenue_periods(books: &CompoundBooks, rules: &Rules) -> Vec<RevenuePeriod> {
                     .map(|(allocation, net)| AllocationTotal {
                         allocation,
                         net,
-                        share_bp: (t.net.0 > 0 && net.0 >= 0)
-                            .then(|| crate::ledger::amount::ratio_bp(net.0, t.net.0))
-                            .flatten(),
+                        share_bp: AllocationTotal::share_bp(net, t.net),
                         share_calc: None,
                     })
                     .collect(),

@@ -411,6 +411,16 @@ pub struct AllocationTotal {
     pub share_calc: Option<share_calc::ShareCalc>,
 }
 
+impl AllocationTotal {
+    /// `net` as a share of `whole` in basis points, rounded half up; none unless the whole is
+    /// positive and this part is not negative.
+    pub(crate) fn share_bp(net: Money, whole: Money) -> Option<i64> {
+        (whole.0 > 0 && net.0 >= 0)
+            .then(|| crate::ledger::amount::ratio_bp(net.0, whole.0))
+            .flatten()
+    }
+}
+
 fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
     if !books.has_revenue {
         return None;
@@ -484,9 +494,7 @@ fn revenue_view(books: &CompoundBooks) -> Option<RevenueView> {
             .map(|(allocation, net)| AllocationTotal {
                 allocation,
                 net,
-                share_bp: (year_net.0 > 0 && net.0 >= 0)
-                    .then(|| crate::ledger::amount::ratio_bp(net.0, year_net.0))
-                    .flatten(),
+                share_bp: AllocationTotal::share_bp(net, year_net),
                 share_calc: share_calc::for_allocation(allocation, net, books.info.floor_area),
             })
             .collect();
@@ -710,7 +718,7 @@ fn project_view(
         shares_area,
         // Only a split by floor area has a rate per ㎡ (按户均摊 is so much per unit).
         rate_per_sqm: crate::validate::apportionment::apportioned_amount(p)
-            .filter(|_| shares_area > 0 && p.apportionment.trim() == "按建筑面积分摊")
+            .filter(|_| shares_area > 0 && p.basis() == crate::ledger::project::Basis::FloorArea)
             .map(|m| {
                 let num = i128::from(m.0) * 10_000;
                 let den = i128::from(shares_area);

@@ -146,7 +146,8 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntr
         let when = table.when(row, WHEN, diags);
         let category = table.choice(row, CATEGORY, Category::from_label, Category::LABELS, diags);
         // A correction entry (备注 “冲正 <凭证号>”) may reverse an earlier one with negative amounts.
-        let correction = super::correction_target(&table.opt_text(row, NOTE)).is_some();
+        let note = table.opt_text(row, NOTE);
+        let correction = super::correction_target(&note).is_some();
         let gross = table.money_signed(row, GROSS, correction, diags);
         let costs = table.opt_money_signed(row, COSTS, correction, diags);
         let net = table.opt_money_signed(row, NET, correction, diags);
@@ -231,7 +232,7 @@ pub fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<RevenueEntr
             allocation,
             resolution: table.opt_text(row, RESOLUTION),
             voucher,
-            note: table.opt_text(row, NOTE),
+            note,
             origin: Origin::new(file, row.span.clone()),
             resolution_origin: Origin::new(file, table.span(row, RESOLUTION)),
             counterparty_origin: Origin::new(file, table.span(row, COUNTERPARTY)),

@@ -29,7 +29,7 @@ fn period_of(cadence: Cadence, date: NaiveDate) -> Option<Period> {
 
 /// When the disclosure of `period` is due: by the last day of the month after it ends, or of the
 /// third month after a year (a quarter ending 06-30 is due 07-31, not 07-30; February 03-31).
-pub(crate) fn due_date(cadence: Cadence, period: Period) -> NaiveDate {
+fn due_date(cadence: Cadence, period: Period) -> NaiveDate {
     let months = if cadence == Cadence::Yearly { 3 } else { 1 };
     period
         .end()
