@@ -205,6 +205,9 @@ const PHONE_WORDS: &[&str] = &["tel", "phone", "mobile", "mob", "cell", "tele"];
 /// letters announce a phone.
 fn scan_ascii(text: &[u8]) -> Vec<(Range<usize>, NumberKind)> {
     let mut found = Vec::new();
+    // Reused for every run of digits (most of a ledger's are dates and amounts).
+    let mut groups: Vec<Range<usize>> = Vec::new();
+    let mut joined = String::new();
     let mut i = 0;
     while i < text.len() {
         i = next_digit(text, i);
@@ -213,7 +216,7 @@ fn scan_ascii(text: &[u8]) -> Vec<(Range<usize>, NumberKind)> {
         }
         let start = i;
         // Groups of digits as (start, end); the X of an 18-character ID ends its group.
-        let mut groups: Vec<Range<usize>> = Vec::new();
+        groups.clear();
         let mut digits = 0;
         loop {
             let group_start = i;
@@ -239,11 +242,16 @@ fn scan_ascii(text: &[u8]) -> Vec<(Range<usize>, NumberKind)> {
             || (end < text.len()
                 && text[end] == b'.'
                 && text.get(end + 1).is_some_and(u8::is_ascii_digit));
-        if decimal || (glued_to_letters(text, start) && !after_phone_word(text, start)) {
+        // The shortest personal number has 11 digits: dates and amounts stop here.
+        if digits < 11
+            || decimal
+            || (glued_to_letters(text, start) && !after_phone_word(text, start))
+        {
             continue;
         }
         let as_str = |r: &Range<usize>| std::str::from_utf8(&text[r.clone()]).unwrap_or("");
-        let joined: String = groups.iter().map(as_str).collect();
+        joined.clear();
+        joined.extend(groups.iter().map(as_str));
         // Groups of three digits or more; a leading 86 is the country code.
         let grouped = groups.len() > 1
             && groups
